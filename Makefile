@@ -1,0 +1,32 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each sets up .venv when needed.
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8501
+
+.PHONY: run test lint bench setup
+
+setup: $(STAMP)
+
+# torch first, pinned: an unpinned torch (pulled in by sentence-transformers) would be a multi-GB
+# CUDA build; 2.13.0 is a CPU build installed from local disk.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/explorer build
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
+		--browser.gatherUsageStats false
+
+test: $(STAMP) lint
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check explorer tests scripts streamlit_app.py
+
+bench: $(STAMP)
+	$(BIN)/explorer bench
