@@ -1,4 +1,4 @@
-"""Curiosity Explorer's page. A thin shell: all behaviour lives in `explorer/` (see explorer.view)."""
+"""Curiosity Explorer's page: a thin shell; all behaviour lives in `explorer/` (explorer.view)."""
 
 from explorer.view.app import main
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from .keyword import write_index
 from .loader import load_graph, source_hash
 from .model import Concept, Decision, Goal, Graph, Influence, Layer, Link, Reference, Source
 
@@ -54,6 +55,17 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         """
         CREATE TABLE vectors (concept_id VARCHAR PRIMARY KEY, model VARCHAR,
                               text_hash VARCHAR, vec FLOAT[384]);
+    """,
+    ),
+    (
+        3,
+        "m003_keyword_index",
+        """
+        CREATE TABLE search_postings (term VARCHAR, concept_id VARCHAR, field VARCHAR,
+                                      tf INTEGER, field_len INTEGER);
+        CREATE TABLE search_terms (term VARCHAR PRIMARY KEY, df INTEGER, in_names BOOLEAN);
+        CREATE TABLE search_field_stats (field VARCHAR PRIMARY KEY, avg_len DOUBLE,
+                                         docs INTEGER);
     """,
     ),
 )
@@ -213,6 +225,7 @@ def write_graph(con: duckdb.DuckDBPyConnection, graph: Graph) -> dict[str, int]:
         for i, inf in enumerate(d.informed_by)
     ]
     _insert(con, "decision_links", links)
+    write_index(con, graph)  # the keyword search tables (keyword.py)
     con.execute("COMMIT")
     per_layer = {la.id: 0 for la in graph.layers}
     for c in graph.concepts.values():

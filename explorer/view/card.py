@@ -27,7 +27,7 @@ def card(ws: Workspace, concept: Concept, focus: Focus) -> None:
     layer = next((la.name for la in ws.graph.layers if la.id == concept.layer), concept.layer)
     st.markdown(f"### {md_escape(concept.name)}")
     aliases = f" · also: {', '.join(concept.aliases)}" if concept.aliases else ""
-    st.caption(f"{layer}{aliases} · about {concept.effort_hours:g} h to learn", text_alignment="left")
+    st.caption(md_escape(f"{layer}{aliases} · about {concept.effort_hours:g} h to learn"))
     st.markdown(md_escape(concept.summary))
     if concept.hook:
         st.info(md_escape(concept.hook), icon=":material/lightbulb:")
