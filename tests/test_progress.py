@@ -1,0 +1,206 @@
+"""progress.Progress: idempotent marks per profile, thread-safe writes, a file outliving builds."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from explorer.loader import load_graph
+from explorer.model import Graph
+from explorer.progress import SCHEMA_VERSION, Progress, ProgressLocked
+from explorer.store import Store, build
+
+
+class Clock:
+    """A fixed clock that ticks one second per call."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 1, 1)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=1)
+        return self.now
+
+
+def test_marks_are_idempotent_and_per_profile() -> None:
+    with Progress() as p:
+        p.mark_known("ann", "adam", "momentum")
+        p.mark_known("ann", "adam")
+        p.mark_known("bob", "gpu")
+        assert p.known("ann") == {"adam", "momentum"}
+        p.unmark_known("ann", "adam")
+        p.unmark_known("ann", "adam")
+        p.unmark_known("ann", "never-marked")
+        assert p.known("ann") == {"momentum"}
+        assert p.known("bob") == {"gpu"}
+        assert p.known("nobody") == set()
+        assert p.profiles() == ["ann", "bob"]
+
+
+def test_bookmarks_keep_their_order_and_visits_count() -> None:
+    with Progress(clock=Clock()) as p:
+        p.bookmark("ann", "momentum")
+        p.bookmark("ann", "adam")
+        p.bookmark("ann", "momentum")  # already there: keeps its first place
+        assert p.bookmarks("ann") == ["momentum", "adam"]
+        p.unbookmark("ann", "momentum")
+        assert p.bookmarks("ann") == ["adam"]
+        for cid in ("gpu", "adam", "gpu"):
+            p.visit("ann", cid)
+        visits = p.visits("ann")
+        assert [(v.concept_id, v.times) for v in visits] == [("gpu", 2), ("adam", 1)]
+        assert visits[0].last_at == datetime(2026, 1, 1, 0, 0, 6)
+
+
+def test_bad_input_is_refused() -> None:
+    with Progress() as p:
+        with pytest.raises(ValueError, match="profile name"):
+            p.mark_known("", "adam")
+        with pytest.raises(ValueError, match="profile name"):
+            p.bookmark("x" * 65, "adam")
+        with pytest.raises(ValueError, match="concept id"):
+            p.mark_known("ann", "")
+        assert p.known("ann") == set()
+
+
+def test_summary_by_layer_and_orphans(tiny_graph: Graph) -> None:
+    with Progress() as p:
+        p.mark_known("ann", "momentum", "adam", "floating-point", "gone-concept")
+        p.bookmark("ann", "old-bookmark")
+        p.visit("ann", "gpu")
+        s = p.summary("ann", tiny_graph)
+    assert (s.known, s.bookmarks, s.visited) == (3, 0, 1)
+    assert list(s.by_layer) == ["physics", "hardware", "software", "numerics", "optimization"]
+    assert (s.by_layer["optimization"].known, s.by_layer["optimization"].total) == (2, 3)
+    assert s.by_layer["numerics"].share == 0.5
+    assert s.by_layer["physics"].share == 0.0
+    assert s.orphaned == ["gone-concept", "old-bookmark"]
+    assert s.to_dict()["by_layer"]["numerics"] == {"known": 1, "total": 2, "share": 0.5}
+
+
+def test_a_file_keeps_progress_and_migrates_once(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "progress.duckdb"
+    with Progress(path) as p:
+        p.mark_known("ann", "adam")
+        p.bookmark("ann", "gpu")
+    with Progress(path) as p:
+        assert p.known("ann") == {"adam"}
+        assert p.bookmarks("ann") == ["gpu"]
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute("SELECT version, name FROM schema_migrations").fetchall()
+    assert rows == [(SCHEMA_VERSION, "m001_progress")]
+
+
+def test_twenty_threads_end_equal_to_a_serial_replay(tmp_path: Path) -> None:
+    concepts = [f"c{i}" for i in range(12)]
+    plans = []
+    for t in range(20):
+        rng = random.Random(t)
+        plans.append([(rng.choice(("mark", "unmark", "bookmark", "unbookmark", "visit")),
+                       rng.choice(concepts)) for _ in range(25)])
+    shared = Progress(tmp_path / "progress.duckdb")
+    errors: list[BaseException] = []
+    start = threading.Barrier(20)
+
+    def run(t: int) -> None:
+        try:
+            start.wait()
+            profile = f"p{t % 10}" if t < 10 else f"q{t}"
+            ops = {"mark": shared.mark_known, "unmark": shared.unmark_known,
+                   "bookmark": shared.bookmark, "unbookmark": shared.unbookmark}
+            for op, cid in plans[t]:
+                if op == "visit":
+                    shared.visit("everyone", cid)  # counts from all threads add up
+                else:
+                    ops[op](profile, cid)
+                shared.known(profile)  # reads interleave with the other threads' writes
+        except BaseException as exc:  # noqa: BLE001  (re-raised in the main thread below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in range(20)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors, errors
+
+    with Progress() as serial:
+        for t, plan in enumerate(plans):
+            profile = f"p{t % 10}" if t < 10 else f"q{t}"
+            for op, cid in plan:
+                {"mark": serial.mark_known, "unmark": serial.unmark_known,
+                 "bookmark": serial.bookmark, "unbookmark": serial.unbookmark,
+                 "visit": lambda _p, c: serial.visit("everyone", c)}[op](profile, cid)
+        for profile in serial.profiles():
+            assert shared.known(profile) == serial.known(profile), profile
+            assert set(shared.bookmarks(profile)) == set(serial.bookmarks(profile)), profile
+        assert {(v.concept_id, v.times) for v in shared.visits("everyone")} == {
+            (v.concept_id, v.times) for v in serial.visits("everyone")}
+        assert shared.profiles() == serial.profiles()
+    shared.close()
+
+
+def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "graph.duckdb"
+    build(tiny_dir, db)
+    progress_path = tmp_path / "progress.duckdb"
+    with Progress(progress_path) as p:
+        p.mark_known("ann", "transistor", "adam")
+        p.bookmark("ann", "transistor")
+
+    # The transistor leaves the graph: its file empties and the GPU no longer builds on it.
+    (tiny_dir / "concepts" / "physics.yaml").write_text("[]\n")
+    hardware = tiny_dir / "concepts" / "hardware.yaml"
+    hardware.write_text(hardware.read_text().replace(
+        '  built_on: [{id: transistor, why: "GPUs are made of transistors."}]\n', ""))
+    assert "transistor" not in load_graph(tiny_dir).concepts
+    assert build(tiny_dir, db).built
+
+    store = Store(db)
+    graph = store.load_graph()
+    store.close()
+    with Progress(progress_path) as p:
+        assert p.known("ann") == {"transistor", "adam"}
+        summary = p.summary("ann", graph)
+    assert summary.orphaned == ["transistor"]
+    assert summary.known == 1 and summary.bookmarks == 0
+    assert summary.by_layer["physics"].total == 0
+
+
+LOCK_PROBE = """
+import sys
+from explorer.progress import Progress, ProgressLocked
+try:
+    Progress(sys.argv[1])
+except ProgressLocked as exc:
+    print(exc)
+    sys.exit(3)
+"""
+
+
+def test_a_second_process_gets_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "progress.duckdb"
+    with Progress(path) as p:
+        p.mark_known("ann", "adam")
+        result = subprocess.run([sys.executable, "-c", LOCK_PROBE, str(path)],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 3, result.stderr
+        assert str(path) in result.stdout
+        assert "in use by process" in result.stdout
+    # Once the first process lets go, the second one opens it.
+    result = subprocess.run([sys.executable, "-c", LOCK_PROBE, str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_progress_locked_names_the_file(tmp_path: Path) -> None:
+    exc = ProgressLocked(tmp_path / "p.duckdb", "process 42")
+    assert exc.path == tmp_path / "p.duckdb"
+    assert "p.duckdb is in use by process 42" in str(exc)
