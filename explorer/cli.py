@@ -7,12 +7,19 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+
+import numpy as np
 
 from . import settings
 from .graph import leads_to, neighborhood
 from .loader import GraphError, load_graph
+from .paths import NoPath, connect
+from .plan import learning_plan, plan_markdown
+from .progress import DEFAULT_PROFILE, Progress, ProgressLocked
 from .store import build
+from .wander import suggest
 from .workspace import UnknownConcept, Workspace
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
@@ -52,7 +59,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     embedder = None if args.no_model else SentenceTransformerEmbedder()
     result = build(settings.path("EXPLORER_DATA"), settings.path("EXPLORER_DB"),
-                   vectors=cached_vector_source(embedder), force=args.force)
+                   vectors=cached_vector_source(embedder, progress=progress_bar),
+                   force=args.force)
     state = "built" if result.built else "up to date"
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items() if ":" not in k)
     print(f"{state}: {result.path} ({counts}) in {result.seconds:.2f} s")
@@ -110,6 +118,172 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def open_progress(create: bool = True) -> Progress | None:
+    """The progress file (None if it does not exist and `create` is False)."""
+    path = settings.path("EXPLORER_PROGRESS")
+    if not create and not path.exists():
+        return None
+    try:
+        return Progress(path)
+    except ProgressLocked as exc:
+        raise UserError(str(exc)) from None
+
+
+def relevance_scores(graph, goal: str = "build") -> dict[str, float] | None:
+    """Decision relevance for `goal` this year, or None while the relevance module is absent."""
+    try:
+        from .relevance import decision_relevance  # noqa: PLC0415
+    except ImportError:
+        return None
+    return {cid: r.p for cid, r in decision_relevance(graph, goal, date.today().year).items()}
+
+
+def _ids(text: str | None) -> list[str]:
+    return [i.strip() for i in (text or "").split(",") if i.strip()]
+
+
+@command("path")
+def cmd_path(args: argparse.Namespace) -> int:
+    ws = open_workspace()
+    try:
+        steps = connect(ws.nx, ws.graph, args.a, args.b)
+    except NoPath as exc:
+        raise UserError(str(exc)) from None
+
+    def text() -> str:
+        lines = [f"{steps[0].name} ({steps[0].id})"]
+        for prev, s in zip(steps, steps[1:], strict=False):
+            why = f": {s.why}" if s.why else ""
+            lines.append(f"  → {s.name} ({s.id}), {s.relation} {prev.name}{why}")
+        return "\n".join(lines)
+
+    emit([s.to_dict() for s in steps], args.json, text)
+    return 0
+
+
+@command("plan")
+def cmd_plan(args: argparse.Namespace) -> int:
+    ws = open_workspace()
+    ws.concept(args.target)
+    known = {ws.concept(i).id for i in _ids(args.known)}
+    progress = open_progress(create=False)
+    if progress is not None:
+        known |= progress.known(args.profile)
+        progress.close()
+    result = learning_plan(ws.graph, args.target, known, relevance_scores(ws.graph, args.goal))
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(plan_markdown(result, ws.graph), end="")
+    return 0
+
+
+@command("wander")
+def cmd_wander(args: argparse.Namespace) -> int:
+    ws = open_workspace()
+    ws.concept(args.id)
+    progress = open_progress(create=False)
+    known: set[str] = set()
+    if progress is not None:
+        known = progress.known(args.profile)
+        progress.close()
+    ids, matrix, _ = ws.store.vectors()
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    vectors = dict(zip(ids, matrix / np.where(norms == 0, 1, norms), strict=True))
+    found = suggest(ws.graph, ws.nx, args.id, visited=set(), known=known,
+                    scores=relevance_scores(ws.graph, args.goal), vectors=vectors,
+                    curiosity=args.curiosity, seed=args.seed)
+    emit([s.to_dict() for s in found], args.json,
+         lambda: "\n".join(f"{s.kind:<10} {s.id}: {s.reason}" for s in found))
+    return 0
+
+
+@command("progress")
+def cmd_progress(args: argparse.Namespace) -> int:
+    if args.action != "list" and not args.id:
+        raise UserError(f"`explorer progress {args.action}` needs a concept id")
+    ws = open_workspace()
+    if args.action in ("mark", "bookmark"):
+        ws.concept(args.id)  # unmarking accepts ids the graph no longer has
+    progress = open_progress(create=args.action != "list")
+    if progress is None:
+        progress = Progress()  # nothing recorded yet: an empty, in-memory one
+    with progress:
+        action = {"mark": progress.mark_known, "unmark": progress.unmark_known,
+                  "bookmark": progress.bookmark, "unbookmark": progress.unbookmark}.get(args.action)
+        if action:
+            action(args.profile, args.id)
+        summary = progress.summary(args.profile, ws.graph)
+        data = {"profile": args.profile, "known": sorted(progress.known(args.profile)),
+                "bookmarks": progress.bookmarks(args.profile), "summary": summary.to_dict()}
+
+    def text() -> str:
+        lines = [f"profile {args.profile}: {summary.known} known, {summary.bookmarks} bookmarked",
+                 f"known: {', '.join(data['known']) or '-'}",
+                 f"bookmarks: {', '.join(data['bookmarks']) or '-'}"]
+        lines += [f"  {k}: {v.known}/{v.total}" for k, v in summary.by_layer.items()]
+        if summary.orphaned:
+            lines.append(f"not in the graph any more: {', '.join(summary.orphaned)}")
+        return "\n".join(lines)
+
+    emit(data, args.json, text)
+    return 0
+
+
+def progress_bar(done: int, total: int) -> None:
+    """`Embedding 64/300 concepts [######----]` on stderr, redrawn in place."""
+    filled = 30 * done // max(total, 1)
+    print(f"\rEmbedding {done}/{total} concepts [{'#' * filled}{'-' * (30 - filled)}]",
+          end="\n" if done >= total else "", file=sys.stderr, flush=True)
+
+
+def open_searcher():
+    """A searcher whose model is loaded: the CLI waits for it rather than answer on keywords."""
+    from .search import Searcher  # noqa: PLC0415
+
+    searcher = Searcher(open_workspace().store)
+    if not searcher.wait():
+        print(f"note: {searcher.status}", file=sys.stderr)
+    return searcher
+
+
+def hits_text(result) -> str:
+    return "\n".join(f"{i}. {h.name} [{h.layer}] ({h.id})  {'+'.join(h.matched_by)} "
+                     f"{h.score:.4f}\n   {h.snippet}"
+                     for i, h in enumerate(result.hits, start=1)) or "no matches"
+
+
+@command("search")
+def cmd_search(args: argparse.Namespace) -> int:
+    if (args.query is None) == (args.batch is None):
+        raise UserError("give either a QUERY or --batch FILE")
+    searcher = open_searcher()
+    if args.batch is None:
+        result = searcher.search(args.query, limit=args.limit)
+        emit([h.to_dict() for h in result.hits], args.json, lambda: hits_text(result))
+        return 0
+    lines = (sys.stdin if args.batch == "-"
+             else Path(args.batch).read_text(encoding="utf-8").splitlines())
+    for line in lines:
+        result = searcher.search(line.rstrip("\n"), limit=args.limit)
+        print(json.dumps([h.to_dict() for h in result.hits], ensure_ascii=False) if args.json
+              else hits_text(result) + "\n", flush=True)
+    return 0
+
+
+@command("eval")
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, format_report, load_queries  # noqa: PLC0415
+
+    try:
+        queries = load_queries(args.queries)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    report = evaluate(open_searcher(), queries)
+    emit(report.to_dict(), args.json, lambda: format_report(report))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="explorer", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -127,6 +301,38 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--depth", type=int, default=1, choices=range(1, 6))
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("stats", help="counts of concepts, edges, decisions, per layer")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("path", help="how concept A connects to concept B, edge by edge")
+    s.add_argument("a")
+    s.add_argument("b")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("plan", help="the unknown prerequisites of a target, in learning order")
+    s.add_argument("target")
+    s.add_argument("--profile", default=DEFAULT_PROFILE, help="whose known concepts to skip")
+    s.add_argument("--known", help="more known concept ids, comma-separated")
+    s.add_argument("--goal", default="build", help="goal for the relevance scores")
+    s.add_argument("--format", choices=("md", "json"), default="md")
+    s = sub.add_parser("wander", help="three next steps from a concept")
+    s.add_argument("id")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--curiosity", type=float, default=0.5, help="0 useful … 1 surprising")
+    s.add_argument("--profile", default=DEFAULT_PROFILE, help="whose known concepts to skip")
+    s.add_argument("--goal", default="build", help="goal for the relevance scores")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("progress", help="mark concepts known, bookmark them, list progress")
+    s.add_argument("action", choices=("mark", "unmark", "bookmark", "unbookmark", "list"))
+    s.add_argument("id", nargs="?")
+    s.add_argument("--profile", default=DEFAULT_PROFILE)
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("search", help="find concepts by name, keyword or meaning")
+    s.add_argument("query", nargs="?", help="a concept or a problem, in words")
+    s.add_argument("--batch", metavar="FILE",
+                   help="one query per line ('-' for stdin); one result per line")
+    s.add_argument("--limit", type=int, default=10)
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("eval", help="search quality on a query file: recall@1, recall@5, MRR")
+    s.add_argument("--queries", metavar="FILE",
+                   help="JSON list of {query, expected} (default: ../shared/eval/dev_queries.json)")
     s.add_argument("--json", action="store_true")
     return p
 

@@ -45,6 +45,7 @@ class SentenceTransformerEmbedder:
     def _load(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # ours is in `explorer build`
         from sentence_transformers import SentenceTransformer  # noqa: PLC0415 (slow import)
 
         path = self._path or settings.get("EXPLORER_MODEL")
@@ -135,6 +136,8 @@ def embed_graph(graph: Graph, embedder: Embedder | None, cache_dir: Path | None 
     hashes = {cid: text_hash(t) for cid, t in texts.items()}
     missing = [cid for cid, h in hashes.items() if h not in cache.vectors]
     if missing and embedder is not None:
+        if progress:
+            progress(0, len(missing))
         for start in range(0, len(missing), batch):
             chunk = missing[start:start + batch]
             for cid, vec in zip(chunk, embedder.embed([texts[c] for c in chunk]), strict=True):
@@ -146,6 +149,7 @@ def embed_graph(graph: Graph, embedder: Embedder | None, cache_dir: Path | None 
     return model_id, vecs
 
 
-def cached_vector_source(embedder: Embedder | None = None, cache_dir: Path | None = None):
+def cached_vector_source(embedder: Embedder | None = None, cache_dir: Path | None = None,
+                         progress: Callable[[int, int], None] | None = None):
     """A `store.VectorSource` for builds: the cache, topped up by `embedder` when given."""
-    return lambda graph: embed_graph(graph, embedder, cache_dir)
+    return lambda graph: embed_graph(graph, embedder, cache_dir, progress)

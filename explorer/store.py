@@ -62,8 +62,9 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         "m003_keyword_index",
         """
         CREATE TABLE search_postings (term VARCHAR, concept_id VARCHAR, field VARCHAR,
-                                      tf INTEGER, field_len INTEGER);
-        CREATE TABLE search_terms (term VARCHAR PRIMARY KEY, df INTEGER, in_names BOOLEAN);
+                                      tf INTEGER, field_len INTEGER, norm_tf DOUBLE);
+        CREATE TABLE search_terms (term VARCHAR PRIMARY KEY, df INTEGER, idf DOUBLE,
+                                   in_names BOOLEAN);
         CREATE TABLE search_field_stats (field VARCHAR PRIMARY KEY, avg_len DOUBLE,
                                          docs INTEGER);
     """,

@@ -5,47 +5,45 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import component
-from ..workspace import Workspace
-from . import state
-from .card import card
-from .graph_data import SCORE_BUCKETS, vis_graph
+from . import resources, state
+from .decisions import decisions_view
+from .explore import GRAPH_KEY, explore
+from .path import path_view
+from .plan import plan_view
+from .progress import progress_view
+from .search_box import search_box
+from .sidebar import sidebar
 
-
-@st.cache_resource(show_spinner=False)
-def workspace() -> Workspace:
-    """One store connection and one in-memory graph per process, shared by every session."""
-    with st.spinner("Building the graph database from graph_data/ …"):
-        return Workspace.open()
+VIEWS = {"path": path_view, "plan": plan_view, "decisions": decisions_view,
+         "progress": progress_view}
 
 
 def main() -> None:
     st.set_page_config(page_title="Curiosity Explorer", page_icon=":material/explore:",
                        layout="wide")
-    ws = workspace()
+    ws = resources.workspace()
+    resources.searcher()  # starts the model loading in the background, off the first paint
     nav = state.read(ws.graph)
+
+    # A node clicked in the graph moves the focus before anything is drawn.
+    clicked = component.pending_click(GRAPH_KEY)
+    if isinstance(clicked, str) and clicked in ws.graph.concepts and clicked != nav.concept:
+        nav = state.go(nav, concept=clicked, view="explore")
     if not state.trail():
         state.visit(nav.concept)
+    progress, _ = resources.progress()
+    if st.session_state.get("recorded") != nav.concept:
+        st.session_state["recorded"] = nav.concept
+        progress.visit(nav.profile, nav.concept)
 
     def focus(concept_id: str) -> None:
         state.go(state.read(ws.graph), concept=concept_id, view="explore")
 
-    st.title("Curiosity Explorer")
-    st.caption("The math behind machine learning, from transistors to Adam.")
-    explore(ws, nav, focus)
-
-
-def explore(ws: Workspace, nav: state.Nav, focus) -> None:
-    concept = ws.concept(nav.concept)
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        vis = vis_graph(ws.graph, ws.nx, concept.id, depth=nav.depth)
-        clicked = component.graph(vis.nodes, vis.edges, options=vis.options, focus=concept.id,
-                                  height=560, key="graph")
-        if clicked and clicked != concept.id and clicked in ws.graph.concepts:
-            nav = state.go(nav, concept=clicked)
-            concept = ws.concept(clicked)
-        st.caption("Colour: " + " · ".join(label for _, _, label in SCORE_BUCKETS)
-                   + ". Arrows point from a prerequisite to what it leads to.")
-    with right:
-        card(ws, concept, focus)
+    nav, curiosity = sidebar(ws, nav)
+    st.markdown("#### Curiosity Explorer")
+    search_box(ws, nav, focus)
+    if nav.view == "explore":
+        explore(ws, nav, curiosity, focus)
+    else:
+        VIEWS[nav.view](ws, nav, focus)
     state.write(nav)

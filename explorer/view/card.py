@@ -1,4 +1,4 @@
-"""The concept card: name, layer, score and why, summary, hook, neighbours, references."""
+"""The concept card: score and why, score across eras, summary, hook, neighbours, references."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import streamlit as st
 
 from ..graph import leads_to, prerequisites
 from ..model import Concept
+from ..relevance import Relevance, relevance_over_years
 from ..workspace import Workspace
+from . import resources
+from .state import ERA_RANGE, Nav
 from .text import md_escape, md_link
 
 Focus = Callable[[str], None]
@@ -23,11 +26,55 @@ def concept_buttons(ws: Workspace, ids: list[str], focus: Focus, key: str,
                   on_click=focus, args=(cid,), type="tertiary")
 
 
-def card(ws: Workspace, concept: Concept, focus: Focus) -> None:
+def score(ws: Workspace, concept: Concept, rel: Relevance, nav: Nav, focus: Focus) -> None:
+    goal = next(g.name for g in ws.graph.goals if g.id == nav.goal)
+    st.progress(min(max(rel.p, 0.0), 1.0),
+                text=f"**{rel.p:.0%}** likely to change a decision you face "
+                     f"({md_escape(goal.lower())}, {nav.era})")
+    with st.expander("Why this score", expanded=False):
+        if not rel.reasons:
+            st.caption("No decision in this graph reaches this concept for this goal and era. "
+                       "Curiosity is still a good reason to learn it.")
+        for i, reason in enumerate(rel.reasons):
+            st.markdown(f"**{reason.contribution:.0%}** · {md_escape(reason.decision_text)}")
+            st.caption(f"faced {reason.frequency:.0%} of the time × reach {reason.reach:.2f}; "
+                       "chain: " + " × ".join(f"{s.relation} {s.factor:.2f}"
+                                              for s in reason.chain))
+            chain = [s.concept_id for s in reason.chain if s.concept_id != concept.id]
+            if chain:
+                cols = st.columns(len(chain))
+                for col, cid in zip(cols, chain, strict=True):
+                    with col:
+                        concept_buttons(ws, [cid], focus, f"why{i}")
+    years = list(range(ERA_RANGE[0], ERA_RANGE[1] + 1, 5))
+    series = relevance_over_years(ws.graph, concept.id, [g.id for g in ws.graph.goals], years)
+    chart = {"year": years} | {g.name: [p for _, p in series[g.id]] for g in ws.graph.goals}
+    st.caption("Score across eras, per goal")
+    st.line_chart(chart, x="year", height=170, y_label="P")
+
+
+def progress_buttons(concept: Concept, nav: Nav) -> None:
+    store, _ = resources.progress()
+    known = concept.id in store.known(nav.profile)
+    marked = concept.id in store.bookmarks(nav.profile)
+    left, right = st.columns(2)
+    if left.button("I know this" if not known else "Known ✓ (undo)", key="know",
+                   type="primary" if not known else "secondary", use_container_width=True):
+        (store.unmark_known if known else store.mark_known)(nav.profile, concept.id)
+        st.rerun()
+    if right.button("Bookmark" if not marked else "Bookmarked ✓ (undo)", key="bookmark",
+                    use_container_width=True):
+        (store.unbookmark if marked else store.bookmark)(nav.profile, concept.id)
+        st.rerun()
+
+
+def card(ws: Workspace, concept: Concept, nav: Nav, focus: Focus) -> None:
     layer = next((la.name for la in ws.graph.layers if la.id == concept.layer), concept.layer)
     st.markdown(f"### {md_escape(concept.name)}")
     aliases = f" · also: {', '.join(concept.aliases)}" if concept.aliases else ""
     st.caption(md_escape(f"{layer}{aliases} · about {concept.effort_hours:g} h to learn"))
+    score(ws, concept, resources.scores(nav.goal, nav.era)[concept.id], nav, focus)
+    progress_buttons(concept, nav)
     st.markdown(md_escape(concept.summary))
     if concept.hook:
         st.info(md_escape(concept.hook), icon=":material/lightbulb:")
@@ -48,6 +95,12 @@ def card(ws: Workspace, concept: Concept, focus: Focus) -> None:
         concept_buttons(ws, up, focus, "up", {u: g.edges[u, concept.id]["why"] for u in up})
         if not up:
             st.caption("Nothing builds on it yet.")
+    informs = [(d, inf) for d in ws.graph.decisions.values() for inf in d.informed_by
+               if inf.id == concept.id]
+    if informs:
+        st.markdown("**Decisions it informs**")
+        st.markdown("\n".join(f"- {md_escape(d.text)} — strength {inf.strength:.0%}"
+                              for d, inf in sorted(informs, key=lambda x: -x[1].strength)))
     if concept.references:
         st.markdown("**References**")
         st.markdown("\n".join(f"- {md_link(r.title, r.url)}" for r in concept.references))

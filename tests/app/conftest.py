@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import TINY
@@ -16,7 +17,5 @@ APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 def app(monkeypatch) -> AppTest:
     monkeypatch.setenv("EXPLORER_DATA", str(TINY))
     monkeypatch.setenv("EXPLORER_NO_MODEL", "1")
-    from explorer.view import app as view_app
-
-    view_app.workspace.clear()  # each test gets a workspace on its own database
+    st.cache_resource.clear()  # each test gets its own workspace, database and progress
     return AppTest.from_file(APP, default_timeout=30)

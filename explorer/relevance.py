@@ -1,0 +1,584 @@
+"""Decision relevance: how likely knowing a concept is to change a decision you face (DESIGN §5).
+
+For a goal g and a year t, every concept c gets
+
+    P(c | g, t) = 1 − Π_d (1 − frequency(d, g) × reach(c, d))
+
+where reach(c, d) is the best chain from a concept that informs decision d down to c:
+
+- the first link, d informed by u with strength s, is worth s × leak(u, t), with
+  leak(x, t) = 1 − maturity(x, t): the chance that x's tooling does not hide it;
+- a `built_on` hop down to x multiplies by leak(x, t) (every layer on the chain must leak);
+- a `requires` hop down to x multiplies by PREREQ_DECAY × leak(x, t).
+
+A decision that is not maturity-sensitive (an interview question) ignores leaks and does not go
+through `built_on` at all: mature tools do not remove the need to explain u, but they do not make
+the layers beneath u part of the answer either.
+
+Every factor is at most 1, so the best chain can be found by a best-first search (Dijkstra on
+products) from the concepts that inform each decision. Reaches depend on the year but not on the
+goal, so they are cached per year: switching goals re-uses them.
+
+>>> from explorer.model import Concept, Decision, Goal, Graph, Influence, Layer, Link
+>>> graph = Graph(
+...     layers=(Layer("math", "Math", 0),), goals=(Goal("build", "Build"),),
+...     concepts={
+...         "adam": Concept("adam", "Adam", "math", "An optimiser.", maturity=((2026, 0.5),),
+...                         requires=(Link("momentum"),)),
+...         "momentum": Concept("momentum", "Momentum", "math", "A running average."),
+...     },
+...     decisions={"diverges": Decision(
+...         "diverges", "Training diverges", "debug", frequency=(("build", 0.5),),
+...         informed_by=(Influence("adam", 0.8),))},
+... )
+>>> scores = decision_relevance(graph, "build", 2026)
+>>> round(scores["adam"].p, 4), round(scores["momentum"].p, 4)  # 0.5×0.8×0.5, then × 0.6×1
+(0.2, 0.12)
+>>> scores["momentum"].reasons[0].describe()
+'Training diverges (faced 50% of the time; reach 0.24 via adam)'
+"""
+
+from __future__ import annotations
+
+import gc
+import heapq
+import math
+import statistics
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from .model import GOALS, Graph, interpolate
+
+# Understanding u needs its prerequisite c less often than u itself: each `requires` hop keeps 60%.
+# A guess, written down once; docs/relevance.md explains it.
+PREREQ_DECAY = 0.6
+# Chains worth less than this are dropped: they change a score by under 1e-6 per decision, and
+# without a floor a 100k-concept graph would walk every chain down to the transistors.
+MIN_REACH = 1e-6
+# Years whose reaches stay cached per graph (the era slider moves between a few).
+CACHED_YEARS = 4
+
+INFORMS, BUILT_ON, REQUIRES = "informs", "built_on", "requires"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link of a chain: `concept_id`, how the chain got there, and the factor it costs.
+
+    The first step is the concept that informs the decision (relation "informs", factor
+    strength × leak); each further step goes down one `built_on` or `requires` edge.
+    """
+
+    concept_id: str
+    relation: str
+    factor: float
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One decision behind a score: frequency × reach = contribution, and the chain of reach."""
+
+    decision_id: str
+    decision_text: str
+    frequency: float
+    reach: float
+    contribution: float
+    chain: tuple[Step, ...]
+
+    def route(self) -> str:
+        """'directly' or 'via adam → momentum' (the chain above the concept itself)."""
+        above = [s.concept_id for s in self.chain[:-1]]
+        return "via " + " → ".join(above) if above else "directly"
+
+    def describe(self, max_text: int = 90) -> str:
+        text = self.decision_text
+        if len(text) > max_text:
+            text = text[: max_text - 1].rstrip() + "…"
+        return (f"{text} (faced {self.frequency:.0%} of the time; "
+                f"reach {_num(self.reach)} {self.route()})")
+
+
+@dataclass(frozen=True)
+class Relevance:
+    """The probability that knowing a concept changes a decision you face, and why."""
+
+    p: float
+    reasons: tuple[Reason, ...] = ()
+
+    @property
+    def why(self) -> list[str]:
+        return [r.describe() for r in self.reasons]
+
+
+NONE = Relevance(0.0)
+
+
+class Scores(Mapping[str, Relevance]):
+    """Every concept's relevance for one goal and year, as a read-only mapping id → Relevance.
+
+    The probabilities are computed up front; a concept's reasons (and their chains) only when
+    it is looked up, so colouring 100k nodes does not pay for 100k explanations.
+    """
+
+    def __init__(self, index: _Index, goal: str, p: list[float],
+                 active: list[tuple[int, float, Table]], top_reasons: int):
+        self._index, self._goal, self._p = index, goal, p
+        self._active, self._top = active, top_reasons
+        self._made: dict[str, Relevance] = {}
+
+    def __getitem__(self, concept_id: str) -> Relevance:
+        made = self._made.get(concept_id)
+        if made is None:
+            made = self._made[concept_id] = self._make(self._index.pos[concept_id])
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index.ids)
+
+    def __len__(self) -> int:
+        return len(self._p)
+
+    def p(self, concept_id: str) -> float:
+        """The probability alone, without building the explanation."""
+        return self._p[self._index.pos[concept_id]]
+
+    def probabilities(self) -> dict[str, float]:
+        return dict(zip(self._index.ids, self._p, strict=True))
+
+    def _make(self, i: int) -> Relevance:
+        p = self._p[i]
+        if p <= 0.0:
+            return NONE
+        if not self._top:
+            return Relevance(p)
+        # (contribution, -decision index) is unique, so the tables themselves never compare.
+        found = [(f * table[0][i], -k, table) for k, f, table in self._active if i in table[0]]
+        best = heapq.nlargest(self._top, found)  # biggest first; ties: the earlier decision
+        return Relevance(p, tuple(self._index.reason_forward(i, -k, self._goal, table)
+                                  for _, k, table in best))
+
+
+def decision_relevance(graph: Graph, goal: str, year: float, *,
+                       top_reasons: int = 3) -> Scores:
+    """P(c | goal, year) for every concept, each with its `top_reasons` biggest contributions.
+
+    Costs one best-first search per decision the goal faces (cached per year), so about
+    O(decisions × edges) for a new year and O(decision-concept pairs) for a new goal. The
+    result is a read-only mapping concept id → Relevance whose reasons are built on lookup.
+    """
+    index = _index(graph)
+    index.check_goal(goal)
+    tables = index.reaches(year)
+    q = [1.0] * len(index.ids)
+    active: list[tuple[int, float, Table]] = []
+    with _gc_paused():
+        for k, dec in enumerate(index.decisions):
+            f = dec.frequency.get(goal, 0.0)
+            if f <= 0.0:
+                continue
+            table = tables.get(k)
+            if table is None:
+                table = tables[k] = index.propagate(dec, year)
+            active.append((k, f, table))
+            for i, r in table[0].items():
+                q[i] *= 1.0 - f * r
+    return Scores(index, goal, [_clamp(1.0 - x) for x in q], active, top_reasons)
+
+
+def rank(graph: Graph, goal: str, year: float, *, limit: int | None = None,
+         top_reasons: int = 3) -> list[tuple[str, Relevance]]:
+    """Concepts by relevance, highest first (ties by name, so the order is stable); the first
+    `limit` of them if given."""
+    scores = decision_relevance(graph, goal, year, top_reasons=top_reasons)
+    names = graph.concepts
+    order = sorted(scores, key=lambda cid: (-scores.p(cid), names[cid].name, cid))
+    return [(cid, scores[cid]) for cid in order[:limit]]
+
+
+def concept_relevance(graph: Graph, concept_id: str, goal: str, year: float, *,
+                      top_reasons: int = 3) -> Relevance:
+    """The relevance of one concept, searching only what lies above it (for a concept card).
+
+    Gives the same numbers as `decision_relevance` without scoring the whole graph.
+    """
+    return concept_relevances(graph, concept_id, (goal,), year, top_reasons=top_reasons)[goal]
+
+
+def concept_relevances(graph: Graph, concept_id: str, goals: Iterable[str], year: float, *,
+                       top_reasons: int = 3) -> dict[str, Relevance]:
+    """`concept_relevance` for several goals at once (one search serves them all)."""
+    index = _index(graph)
+    goals = list(goals)
+    for goal in goals:
+        index.check_goal(goal)
+    target = index.pos.get(concept_id)
+    if target is None:
+        raise KeyError(concept_id)
+    reaches, up_tables = index.reach_to(target, year)
+    out = {}
+    for goal in goals:
+        q = 1.0
+        contributions = []
+        for k, (r, u) in reaches.items():
+            f = index.decisions[k].frequency.get(goal, 0.0)
+            if f > 0.0:
+                q *= 1.0 - f * r
+                contributions.append((f * r, k, u))
+        contributions.sort(key=lambda cku: (-cku[0], cku[1]))
+        reasons = tuple(index.reason_backward(k, u, goal, year, up_tables)
+                        for _, k, u in contributions[:top_reasons])
+        out[goal] = Relevance(_clamp(1.0 - q), reasons) if q < 1.0 else NONE
+    return out
+
+
+def relevance_over_years(graph: Graph, concept_id: str, goals: Iterable[str],
+                         years: Iterable[float]) -> dict[str, list[tuple[float, float]]]:
+    """{goal: [(year, p), …]} for one concept: the data of the "score across eras" chart."""
+    goals, years = list(goals), list(years)
+    out: dict[str, list[tuple[float, float]]] = {g: [] for g in goals}
+    for year in years:
+        for goal, rel in concept_relevances(graph, concept_id, goals, year,
+                                            top_reasons=0).items():
+            out[goal].append((year, rel.p))
+    return out
+
+
+def bench_relevance(graph: Graph, goal: str = "build", year: float = 2026, *,
+                    runs: int = 5) -> dict[str, float]:
+    """Timings in milliseconds (medians over `runs`) for the benchmark command:
+
+    - `index_ms`: the adjacency built once per graph;
+    - `new_year_ms`: every concept's p for a year not seen yet (the cached reaches dropped);
+    - `new_goal_ms`: every concept's p for another goal, at a year already computed;
+    - `explain_ms`: the reasons of the 150 top concepts (what a page of nodes shows);
+    - `card_ms`: one concept's relevance for every goal, searched upward (a concept card).
+    """
+    _INDEXES.pop(id(graph), None)
+    start = time.perf_counter()
+    index = _index(graph)
+    index_ms = (time.perf_counter() - start) * 1000
+    goals = sorted(index.goals)
+    other = next((g for g in goals if g != goal), goal)
+    new_year, new_goal, explain, card = [], [], [], []
+    for _ in range(runs):
+        index.forget_years()
+        start = time.perf_counter()
+        scores = decision_relevance(graph, goal, year)
+        new_year.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        decision_relevance(graph, other, year)
+        new_goal.append((time.perf_counter() - start) * 1000)
+        top = heapq.nlargest(150, scores, key=scores.p)
+        start = time.perf_counter()
+        for cid in top:
+            scores[cid].why  # noqa: B018  (building the explanation is what is timed)
+        explain.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        if top:
+            concept_relevances(graph, top[-1], goals, year)
+        card.append((time.perf_counter() - start) * 1000)
+    med = statistics.median
+    return {"concepts": len(graph.concepts), "decisions": len(graph.decisions),
+            "index_ms": index_ms, "new_year_ms": med(new_year), "new_goal_ms": med(new_goal),
+            "explain_ms": med(explain), "card_ms": med(card)}
+
+
+# --- the index: adjacency and decisions as integers, built once per graph -----------------------
+
+@dataclass(frozen=True)
+class _Decision:
+    id: str
+    text: str
+    sensitive: bool
+    frequency: dict[str, float]
+    sources: dict[int, float]  # concept index -> strength (the max, if a concept is listed twice)
+
+
+# A reach table: ({concept index: reach}, {concept index: previous index × 2 + 1 if the hop was
+# `requires`}), the previous index being -1 for a concept that informs the decision.
+Table = tuple[dict[int, float], dict[int, int]]
+
+
+class _Index:
+    """Integer adjacency of one graph, and per-year caches of leaks and reach tables.
+
+    Graphs are treated as immutable: build a new Graph (and so a new index) to change one.
+    """
+
+    def __init__(self, graph: Graph):
+        self.ids = list(graph.concepts)
+        self.pos = {cid: i for i, cid in enumerate(self.ids)}
+        self.goals = {g.id for g in graph.goals} or set(GOALS)
+        concepts = list(graph.concepts.values())
+        self.maturity = [c.maturity for c in concepts]
+        n = len(concepts)
+        # Down (toward the prerequisite / the hidden layer) and up, one list per relation.
+        self.down = {BUILT_ON: [[] for _ in range(n)], REQUIRES: [[] for _ in range(n)]}
+        self.up = {BUILT_ON: [[] for _ in range(n)], REQUIRES: [[] for _ in range(n)]}
+        for i, c in enumerate(concepts):
+            for relation in (BUILT_ON, REQUIRES):
+                for link in c.links(relation):
+                    j = self.pos.get(link.id)
+                    if j is not None and j != i:
+                        self.down[relation][i].append(j)
+                        self.up[relation][j].append(i)
+        self.decisions: list[_Decision] = []
+        self.informs: dict[int, list[int]] = {}  # concept index -> decisions it informs
+        for d in graph.decisions.values():
+            sources: dict[int, float] = {}
+            for inf in d.informed_by:
+                j = self.pos.get(inf.id)
+                if j is not None:
+                    sources[j] = max(sources.get(j, 0.0), _clamp(inf.strength))
+            for j in sources:
+                self.informs.setdefault(j, []).append(len(self.decisions))
+            self.decisions.append(
+                _Decision(d.id, d.text, d.maturity_sensitive, dict(d.frequency), sources))
+        self._lock = threading.Lock()
+        self._leaks: OrderedDict[float, list[float]] = OrderedDict()
+        self._tables: OrderedDict[float, dict[int, Table]] = OrderedDict()
+
+    def check_goal(self, goal: str) -> None:
+        if goal not in self.goals:
+            raise ValueError(f"unknown goal '{goal}'; expected one of "
+                             f"{', '.join(sorted(self.goals))}")
+
+    def forget_years(self) -> None:
+        with self._lock:
+            self._leaks.clear()
+            self._tables.clear()
+
+    def leaks(self, year: float) -> list[float]:
+        with self._lock:
+            if year in self._leaks:
+                self._leaks.move_to_end(year)
+                return self._leaks[year]
+        leak = [1.0 - _clamp(interpolate(m, year)) if m else 1.0 for m in self.maturity]
+        with self._lock:
+            self._leaks[year] = leak
+            while len(self._leaks) > CACHED_YEARS:
+                self._leaks.popitem(last=False)
+        return leak
+
+    def reaches(self, year: float) -> dict[int, Table]:
+        """The reach tables of `year` by decision index (filled lazily by the caller)."""
+        with self._lock:
+            if year not in self._tables:
+                self._tables[year] = {}
+                while len(self._tables) > CACHED_YEARS:
+                    self._tables.popitem(last=False)
+            self._tables.move_to_end(year)
+            return self._tables[year]
+
+    def propagate(self, dec: _Decision, year: float) -> Table:
+        """The best chain from `dec` down to every concept it reaches.
+
+        Dijkstra on products: every factor is ≤ 1, so the first time a concept is popped its
+        value is final; chains that fall under MIN_REACH are never extended.
+        """
+        floor, decay = MIN_REACH, PREREQ_DECAY
+        leak = self.leaks(year) if dec.sensitive else None
+        val: dict[int, float] = {}
+        prev: dict[int, int] = {}
+        for u, s in dec.sources.items():
+            v = s * leak[u] if leak is not None else s
+            if v >= floor:
+                val[u], prev[u] = v, -1
+        heap = [(-v, u) for u, v in val.items()]
+        heapq.heapify(heap)
+        pop, push = heapq.heappop, heapq.heappush
+        built_on, requires = self.down[BUILT_ON], self.down[REQUIRES]
+        while heap:
+            neg, i = pop(heap)
+            v = -neg
+            if v < val[i]:
+                continue
+            if leak is not None:
+                for j in built_on[i]:
+                    w = v * leak[j]
+                    if w >= floor and w > val.get(j, 0.0):
+                        val[j], prev[j] = w, i << 1
+                        push(heap, (-w, j))
+                vr = v * decay
+                for j in requires[i]:
+                    w = vr * leak[j]
+                    if w >= floor and w > val.get(j, 0.0):
+                        val[j], prev[j] = w, i << 1 | 1
+                        push(heap, (-w, j))
+            else:
+                w = v * decay
+                if w < floor:
+                    continue
+                for j in requires[i]:
+                    if w > val.get(j, 0.0):
+                        val[j], prev[j] = w, i << 1 | 1
+                        push(heap, (-w, j))
+        return val, prev
+
+    def reason_forward(self, target: int, k: int, goal: str, table: Table) -> Reason:
+        val, prev = table
+        steps = []
+        i = target
+        while True:
+            p = prev[i]
+            if p == -1:
+                steps.append(Step(self.ids[i], INFORMS, val[i]))
+                break
+            before = p >> 1
+            steps.append(Step(self.ids[i], REQUIRES if p & 1 else BUILT_ON,
+                              val[i] / val[before]))
+            i = before
+        steps.reverse()
+        return self._reason(self.decisions[k], goal, val[target], tuple(steps))
+
+    def reach_to(self, target: int, year: float) -> tuple[dict[int, tuple[float, int]],
+                                                          dict[bool, Table]]:
+        """{decision index: (reach, informing concept)} for one concept, searching upward, and
+        the two upward tables (for maturity-sensitive decisions or not) that hold the chains.
+
+        g(x) is the best product of hop factors from x down to the target; a decision informed
+        by u with strength s then reaches the target with s × leak(u) × g(u) (or s × g(u), over
+        `requires` hops only, for a decision that is not maturity-sensitive).
+        """
+        leak = self._leak_fn(year)
+        tables = {True: self._search_up(target, leak), False: self._search_up(target, None)}
+        out: dict[int, tuple[float, int]] = {}
+        for sensitive, (g, _) in tables.items():
+            for u, gu in g.items():
+                for k in self.informs.get(u, ()):
+                    dec = self.decisions[k]
+                    if dec.sensitive != sensitive:
+                        continue
+                    r = dec.sources[u] * (leak(u) if sensitive else 1.0) * gu
+                    if r >= MIN_REACH and r > out.get(k, (0.0,))[0]:
+                        out[k] = (r, u)
+        return out, tables
+
+    def _leak_fn(self, year: float):
+        """leak(i) for `year`, from the cached list if there is one, else computed on demand."""
+        with self._lock:
+            cached = self._leaks.get(year)
+        if cached is not None:
+            return cached.__getitem__
+        memo: dict[int, float] = {}
+
+        def leak(i: int) -> float:
+            if i not in memo:
+                m = self.maturity[i]
+                memo[i] = 1.0 - _clamp(interpolate(m, year)) if m else 1.0
+            return memo[i]
+        return leak
+
+    def _search_up(self, target: int, leak) -> Table:
+        """({x: g(x)}, {x: next concept toward the target × 2 + 1 if that hop is `requires`});
+        `leak` None for the maturity-insensitive search (`requires` hops only, no leaks)."""
+        g: dict[int, float] = {target: 1.0}
+        nxt: dict[int, int] = {target: -1}
+        heap = [(-1.0, target)]
+        while heap:
+            neg, j = heapq.heappop(heap)
+            v = -neg
+            if v < g[j]:
+                continue
+            hops = [(REQUIRES, v * PREREQ_DECAY * (leak(j) if leak else 1.0))]
+            if leak is not None:
+                hops.append((BUILT_ON, v * leak(j)))
+            for relation, w in hops:
+                if w < MIN_REACH:
+                    continue
+                for i in self.up[relation][j]:
+                    if w > g.get(i, 0.0):
+                        g[i], nxt[i] = w, j << 1 | (relation == REQUIRES)
+                        heapq.heappush(heap, (-w, i))
+        return g, nxt
+
+    def reason_backward(self, k: int, u: int, goal: str, year: float,
+                        tables: dict[bool, Table]) -> Reason:
+        dec = self.decisions[k]
+        g, nxt = tables[dec.sensitive]
+        first = dec.sources[u] * (self._leak_fn(year)(u) if dec.sensitive else 1.0)
+        steps = [Step(self.ids[u], INFORMS, first)]
+        reach, i = first, u
+        while nxt[i] != -1:
+            j = nxt[i] >> 1
+            factor = g[i] / g[j]
+            reach *= factor
+            steps.append(Step(self.ids[j], REQUIRES if nxt[i] & 1 else BUILT_ON, factor))
+            i = j
+        return self._reason(dec, goal, reach, tuple(steps))
+
+    @staticmethod
+    def _reason(dec: _Decision, goal: str, reach: float, chain: tuple[Step, ...]) -> Reason:
+        f = dec.frequency.get(goal, 0.0)
+        return Reason(dec.id, dec.text, f, reach, f * reach, chain)
+
+
+_INDEXES: dict[int, tuple[weakref.ref, _Index]] = {}
+
+
+def _index(graph: Graph) -> _Index:
+    """The index of `graph`, built on first use and kept while the graph lives."""
+    key = id(graph)
+    hit = _INDEXES.get(key)
+    if hit is not None and hit[0]() is graph:
+        return hit[1]
+    with _gc_paused():
+        index = _Index(graph)
+    _INDEXES[key] = (weakref.ref(graph, lambda _ref: _INDEXES.pop(key, None)), index)
+    return index
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while allocating many small acyclic objects: otherwise each
+    full collection rescans the whole graph (seconds at 100k concepts). Cycles created meanwhile
+    are collected after it resumes."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _clamp(x: float) -> float:
+    return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+def _num(x: float) -> str:
+    """Two significant digits: 0.53, 0.0042, 2.0e-05."""
+    if x >= 0.995 or x == 0:
+        return f"{x:.2f}"
+    if x < 0.001:
+        return f"{x:.1e}"
+    return f"{x:.{max(2, 1 - math.floor(math.log10(x)))}f}"
+
+
+def descendants_count(graph: Graph) -> dict[str, int]:
+    """How many concepts transitively require or are built on each concept ("foundational")."""
+    index = _index(graph)
+    counts = {}
+    up_b, up_r = index.up[BUILT_ON], index.up[REQUIRES]
+    for i, cid in enumerate(index.ids):
+        seen, stack = {i}, [i]
+        while stack:
+            j = stack.pop()
+            for x in (*up_b[j], *up_r[j]):
+                if x not in seen:
+                    seen.add(x)
+                    stack.append(x)
+        counts[cid] = len(seen) - 1
+    return counts
+
+
+__all__: Sequence[str] = (
+    "PREREQ_DECAY", "MIN_REACH", "Step", "Reason", "Relevance", "decision_relevance", "rank",
+    "concept_relevance", "concept_relevances", "relevance_over_years", "bench_relevance",
+    "descendants_count",
+)

@@ -1,0 +1,39 @@
+"""The plan view: the unknown prerequisites of a target, in a valid order, with hours."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..plan import learning_plan, plan_markdown
+from ..workspace import Workspace
+from . import resources, state
+from .card import Focus
+from .path import concept_picker
+from .state import Nav
+from .text import md_escape
+
+
+def plan_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
+    st.subheader("What to learn, in order, to understand a target")
+    target = concept_picker(ws, "Target", nav.target, "target")
+    if target != nav.target:
+        nav = state.go(nav, target=target)
+    store, _ = resources.progress()
+    scores = {k: r.p for k, r in resources.scores(nav.goal, nav.era).items()}
+    plan = learning_plan(ws.graph, nav.target, store.known(nav.profile), scores)
+    if not plan.steps:
+        st.success("You already know this target.")
+        return
+    st.markdown(f"**{len(plan.steps)} concepts · about {plan.total_hours:g} hours.** "
+                "Each comes after everything it requires; concepts you know are skipped.")
+    for i, step in enumerate(plan.steps, 1):
+        cols = st.columns([4, 1, 1])
+        cols[0].button(f"{i}. {step.name}", key=f"plan-{step.id}", on_click=focus,
+                       args=(step.id,), type="tertiary", help=step.why or None)
+        cols[1].caption(f"{step.hours:g} h")
+        cols[2].caption(f"{step.score:.0%}" if step.score is not None else "")
+    if plan.skipped:
+        st.caption("Skipped (known): " + md_escape(", ".join(
+            ws.graph.concepts[c].name for c in plan.skipped if c in ws.graph.concepts)))
+    st.download_button("Download as Markdown", plan_markdown(plan, ws.graph),
+                       file_name=f"plan-{nav.target}.md", mime="text/markdown")

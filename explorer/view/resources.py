@@ -1,0 +1,69 @@
+"""Per-process resources shared by every session: the graph, search, progress, scores.
+
+Each is created once (`st.cache_resource`) and is safe to share across Streamlit's threads: the
+store and progress take a cursor per call, the searcher locks its model, scores are immutable.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import streamlit as st
+
+from .. import settings
+from ..progress import Progress, ProgressLocked
+from ..relevance import Relevance, decision_relevance
+from ..search import Searcher
+from ..workspace import Workspace
+
+
+@st.cache_resource(show_spinner=False)
+def workspace() -> Workspace:
+    with st.spinner("Building the graph database from graph_data/ (first run only)…"):
+        return Workspace.open()
+
+
+@st.cache_resource(show_spinner=False)
+def searcher() -> Searcher:
+    """Starts loading the embedding model in the background; search works on keywords until then."""
+    return Searcher(workspace().store)
+
+
+@st.cache_resource(show_spinner=False)
+def progress() -> tuple[Progress, str]:
+    """(progress store, warning). A file held by another process falls back to memory, saying so."""
+    try:
+        return Progress(settings.path("EXPLORER_PROGRESS")), ""
+    except ProgressLocked as exc:
+        return Progress(None), f"{exc}. Progress is kept in memory for this run only."
+
+
+class _Scores:
+    """Relevance per (goal, year), a few kept: moving the era slider back is instant."""
+
+    def __init__(self, size: int = 16):
+        self._cache: OrderedDict[tuple[str, int], dict[str, Relevance]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, ws: Workspace, goal: str, year: int) -> dict[str, Relevance]:
+        key = (goal, year)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+            value = decision_relevance(ws.graph, goal, year)
+            self._cache[key] = value
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+            return value
+
+
+@st.cache_resource(show_spinner=False)
+def _score_cache() -> _Scores:
+    return _Scores()
+
+
+def scores(goal: str, year: int) -> dict[str, Relevance]:
+    return _score_cache().get(workspace(), goal, year)

@@ -1,0 +1,42 @@
+"""One search box for a concept or a problem; choosing a result focuses it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..workspace import Workspace
+from . import resources
+from .state import Nav
+from .text import md_escape
+
+RESULTS = 8
+
+
+def search_box(ws: Workspace, nav: Nav, focus) -> None:
+    query = st.text_input("Search", key="q", max_chars=2_000, label_visibility="collapsed",
+                          placeholder="Search a concept, or describe a problem: "
+                                      "“loss becomes NaN with float16”",
+                          icon=":material/search:")
+    if not query.strip():
+        return
+    result = resources.searcher().search(query, limit=RESULTS)
+    scores = resources.scores(nav.goal, nav.era)
+    layers = {la.id: la.name for la in ws.graph.layers}
+
+    def choose(cid: str) -> None:
+        st.session_state["q"] = ""
+        focus(cid)
+
+    with st.container(border=True):
+        if result.note:
+            st.caption(md_escape(result.note))
+        if not result.hits:
+            st.caption("Nothing matched. Try other words.")
+        for hit in result.hits:
+            p = scores[hit.id].p if hit.id in scores else None
+            cols = st.columns([3, 6])
+            cols[0].button(hit.name, key=f"hit-{hit.id}", on_click=choose, args=(hit.id,),
+                           use_container_width=True)
+            score = f" · {p:.0%} decision relevance" if p is not None else ""
+            cols[1].caption(md_escape(f"{layers.get(hit.layer, hit.layer)}{score} · "
+                                      f"{' + '.join(hit.matched_by)} — {hit.snippet}"))

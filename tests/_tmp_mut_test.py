@@ -1,0 +1,3 @@
+import explorer.relevance as R
+R.PREREQ_DECAY = 0.5
+from tests.test_relevance_properties import *  # noqa

@@ -1,0 +1,36 @@
+"""Search with the real packaged model (all-MiniLM-L6-v2): slow (~10 s) but must run in CI."""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.embeddings import MODEL_ID, SentenceTransformerEmbedder, cached_vector_source
+from explorer.search import Searcher
+from explorer.store import Store, build
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def model() -> SentenceTransformerEmbedder:
+    return SentenceTransformerEmbedder()
+
+
+def test_real_model_finds_float16_for_a_nan_question(tiny_dir, tmp_path, model):
+    db = tmp_path / "graph.duckdb"
+    result = build(tiny_dir, db, vectors=cached_vector_source(model, tmp_path / "emb"))
+    assert result.counts["vectors"] == 8
+    store = Store(db)
+    ids, matrix, model_id = store.vectors()
+    assert model_id == MODEL_ID and matrix.shape == (8, 384)
+    searcher = Searcher(store, lambda: model)
+    assert searcher.wait(120), searcher.status
+    res = searcher.search("my loss becomes NaN when training in float16", limit=5)
+    assert res.mode == "hybrid" and res.note == ""
+    top = [h.id for h in res.hits]
+    assert "float16" in top
+    assert "semantic" in res.hits[top.index("float16")].matched_by
+    # meaning alone, with no shared words: the semantic list still finds it
+    sem = [cid for cid, _ in searcher.semantic("sixteen-bit numbers", limit=2)]
+    assert "float16" in sem
+    store.close()
