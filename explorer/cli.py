@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from .loader import GraphError, load_graph
 from .paths import NoPath, connect
 from .plan import learning_plan, plan_markdown
 from .progress import DEFAULT_PROFILE, Progress, ProgressLocked
+from .relevance import concept_relevances, rank
 from .store import build
 from .wander import suggest
 from .workspace import UnknownConcept, Workspace
@@ -75,9 +77,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     data["leads_to"] = [
         {"id": u, "name": ws.graph.concepts[u].name, "relation": ws.nx.edges[u, concept.id]["kind"],
          "why": ws.nx.edges[u, concept.id]["why"]} for u in leads_to(ws.nx, concept.id)]
+    year = time.gmtime().tm_year
+    data["relevance"] = {goal: {"p": rel.p, "why": rel.why} for goal, rel in concept_relevances(
+        ws.graph, concept.id, [g.id for g in ws.graph.goals], year).items()}
 
     def text() -> str:
         lines = [f"{concept.name} [{concept.layer}]  ({concept.id})", "", concept.summary]
+        lines += ["", f"Decision relevance in {year}: " + ", ".join(
+            f"{goal} {r['p']:.0%}" for goal, r in data["relevance"].items())]
         if concept.hook:
             lines += ["", f"Hook: {concept.hook}"]
         for title, items in (("Requires", data["requires"]), ("Built on", data["built_on"]),
@@ -127,6 +134,31 @@ def open_progress(create: bool = True) -> Progress | None:
         return Progress(path)
     except ProgressLocked as exc:
         raise UserError(str(exc)) from None
+
+
+@command("relevance")
+def cmd_relevance(args: argparse.Namespace) -> int:
+    ws = open_workspace()
+    year = time.gmtime().tm_year if args.year is None else args.year
+    if args.top is not None and args.top < 1:
+        raise UserError("--top must be at least 1")
+    try:
+        ranked = rank(ws.graph, args.goal, year, limit=args.top)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    rows = [{"id": cid, "name": ws.graph.concepts[cid].name,
+             "layer": ws.graph.concepts[cid].layer, "p": rel.p, "why": rel.why}
+            for cid, rel in ranked]
+
+    def text() -> str:
+        lines = []
+        for r in rows:
+            lines.append(f"{r['p']:6.1%}  {r['id']}  {r['name']} [{r['layer']}]")
+            lines += [f"        because: {why}" for why in r["why"][:1]]
+        return "\n".join(lines)
+
+    emit(rows, args.json, text)
+    return 0
 
 
 def relevance_scores(graph, goal: str = "build") -> dict[str, float] | None:
@@ -333,6 +365,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("eval", help="search quality on a query file: recall@1, recall@5, MRR")
     s.add_argument("--queries", metavar="FILE",
                    help="JSON list of {query, expected} (default: ../shared/eval/dev_queries.json)")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("relevance", help="concepts by how likely they are to change a decision")
+    s.add_argument("--goal", default="build", help="build, architect, interview or research")
+    s.add_argument("--year", type=float, help="the era (default: this year)")
+    s.add_argument("--top", type=int, help="only the N most relevant (default: all)")
     s.add_argument("--json", action="store_true")
     return p
 

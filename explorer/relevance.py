@@ -48,7 +48,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -577,8 +577,8 @@ def descendants_count(graph: Graph) -> dict[str, int]:
     return counts
 
 
-__all__: Sequence[str] = (
+__all__ = [
     "PREREQ_DECAY", "MIN_REACH", "Step", "Reason", "Relevance", "decision_relevance", "rank",
     "concept_relevance", "concept_relevances", "relevance_over_years", "bench_relevance",
-    "descendants_count",
-)
+    "descendants_count", "Scores",
+]

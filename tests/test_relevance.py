@@ -20,7 +20,6 @@ from explorer.relevance import (
     Relevance,
     Step,
     concept_relevance,
-    concept_relevances,
     decision_relevance,
     descendants_count,
     rank,

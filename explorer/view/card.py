@@ -17,13 +17,20 @@ from .text import md_escape, md_link
 Focus = Callable[[str], None]
 
 
+def concept_button(label: str, cid: str, focus: Focus, key: str, help: str | None = None,
+                   **kwargs) -> None:
+    """A button that focuses `cid`. Labels and help render Markdown, so data is escaped."""
+    kwargs.setdefault("type", "tertiary")
+    st.button(md_escape(label), key=key, help=md_escape(help) if help else None,
+              on_click=focus, args=(cid,), **kwargs)
+
+
 def concept_buttons(ws: Workspace, ids: list[str], focus: Focus, key: str,
                     whys: dict[str, str] | None = None) -> None:
     """One small button per concept; a click focuses it. `whys` become the buttons' help."""
     for cid in ids:
         c = ws.graph.concepts[cid]
-        st.button(c.name, key=f"{key}-{cid}", help=(whys or {}).get(cid) or c.summary,
-                  on_click=focus, args=(cid,), type="tertiary")
+        concept_button(c.name, cid, focus, f"{key}-{cid}", (whys or {}).get(cid) or c.summary)
 
 
 def score(ws: Workspace, concept: Concept, rel: Relevance, nav: Nav, focus: Focus) -> None:
@@ -46,11 +53,29 @@ def score(ws: Workspace, concept: Concept, rel: Relevance, nav: Nav, focus: Focu
                 for col, cid in zip(cols, chain, strict=True):
                     with col:
                         concept_buttons(ws, [cid], focus, f"why{i}")
-    years = list(range(ERA_RANGE[0], ERA_RANGE[1] + 1, 5))
+    era_chart(ws, concept, nav)
+
+
+def era_chart(ws: Workspace, concept: Concept, nav: Nav) -> None:
+    """The concept's score from 1980 to 2030 for every goal, with the chosen era marked."""
+    years = list(range(ERA_RANGE[0], ERA_RANGE[1] + 1, 2))
     series = relevance_over_years(ws.graph, concept.id, [g.id for g in ws.graph.goals], years)
-    chart = {"year": years} | {g.name: [p for _, p in series[g.id]] for g in ws.graph.goals}
+    rows = [{"year": y, "goal": g.name, "p": p} for g in ws.graph.goals for y, p in series[g.id]]
     st.caption("Score across eras, per goal")
-    st.line_chart(chart, x="year", height=170, y_label="P")
+    st.vega_lite_chart(rows, {
+        "height": 150,
+        "layer": [
+            {"mark": {"type": "line", "interpolate": "monotone"},
+             "encoding": {
+                 "x": {"field": "year", "type": "quantitative", "title": None,
+                       "axis": {"format": "d", "tickCount": 6}},
+                 "y": {"field": "p", "type": "quantitative", "title": None,
+                       "axis": {"format": "%", "tickCount": 3}, "scale": {"domain": [0, 1]}},
+                 "color": {"field": "goal", "type": "nominal",
+                           "legend": {"orient": "bottom", "title": None, "columns": 2}}}},
+            {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280"},
+             "encoding": {"x": {"datum": nav.era, "type": "quantitative"}}},
+        ]}, use_container_width=True)
 
 
 def progress_buttons(concept: Concept, nav: Nav) -> None:

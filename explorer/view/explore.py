@@ -9,7 +9,7 @@ from ..paths import road
 from ..wander import suggest
 from ..workspace import Workspace
 from . import resources, state
-from .card import Focus, card, concept_buttons
+from .card import Focus, card, concept_button, concept_buttons
 from .graph_data import SCORE_BUCKETS, vis_graph
 from .state import Nav
 from .text import md_escape
@@ -43,8 +43,8 @@ def wander_panel(ws: Workspace, nav: Nav, curiosity: float, focus: Focus) -> Non
     for col, pick in zip(st.columns(len(picks)), picks, strict=True):
         with col, st.container(border=True):
             st.caption(KIND_LABEL.get(pick.kind, pick.kind))
-            st.button(pick.name, key=f"wander-{pick.kind}", on_click=focus, args=(pick.id,),
-                      use_container_width=True)
+            concept_button(pick.name, pick.id, focus, f"wander-{pick.kind}",
+                           type="secondary", use_container_width=True)
             st.caption(md_escape(pick.reason))
 
 
@@ -66,8 +66,8 @@ def road_panel(ws: Workspace, focus: Focus) -> None:
                    "never changes a training decision, while Adam's settings often do.")
         for step in steps:
             rel = f"{step.relation} · " if step.relation else ""
-            st.button(f"{step.name}", key=f"road-{step.id}", on_click=focus, args=(step.id,),
-                      help=f"{rel}{step.why}" if step.why else None, type="tertiary")
+            concept_button(step.name, step.id, focus, f"road-{step.id}",
+                           f"{rel}{step.why}" if step.why else None)
 
 
 def explore(ws: Workspace, nav: Nav, curiosity: float, focus: Focus) -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 from ..paths import NoPath, connect
 from ..workspace import Workspace
 from . import state
-from .card import Focus
+from .card import Focus, concept_button
 from .explore import graph_panel
 from .state import Nav
 from .text import md_escape
@@ -40,8 +40,7 @@ def path_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
         st.markdown(f"**{len(steps) - 1} steps**")
         for i, step in enumerate(steps):
             rel = f"*{md_escape(step.relation)}* " if step.relation else ""
-            st.button(f"{i + 1}. {step.name}", key=f"step-{step.id}", on_click=focus,
-                      args=(step.id,), type="tertiary")
+            concept_button(f"{i + 1}. {step.name}", step.id, focus, f"step-{step.id}")
             if step.why:
                 st.caption(rel + md_escape(step.why))
     with left:

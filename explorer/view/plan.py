@@ -7,7 +7,7 @@ import streamlit as st
 from ..plan import learning_plan, plan_markdown
 from ..workspace import Workspace
 from . import resources, state
-from .card import Focus
+from .card import Focus, concept_button
 from .path import concept_picker
 from .state import Nav
 from .text import md_escape
@@ -28,8 +28,8 @@ def plan_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
                 "Each comes after everything it requires; concepts you know are skipped.")
     for i, step in enumerate(plan.steps, 1):
         cols = st.columns([4, 1, 1])
-        cols[0].button(f"{i}. {step.name}", key=f"plan-{step.id}", on_click=focus,
-                       args=(step.id,), type="tertiary", help=step.why or None)
+        with cols[0]:
+            concept_button(f"{i}. {step.name}", step.id, focus, f"plan-{step.id}", step.why)
         cols[1].caption(f"{step.hours:g} h")
         cols[2].caption(f"{step.score:.0%}" if step.score is not None else "")
     if plan.skipped:

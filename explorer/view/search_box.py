@@ -6,6 +6,7 @@ import streamlit as st
 
 from ..workspace import Workspace
 from . import resources
+from .card import concept_button
 from .state import Nav
 from .text import md_escape
 
@@ -35,8 +36,9 @@ def search_box(ws: Workspace, nav: Nav, focus) -> None:
         for hit in result.hits:
             p = scores[hit.id].p if hit.id in scores else None
             cols = st.columns([3, 6])
-            cols[0].button(hit.name, key=f"hit-{hit.id}", on_click=choose, args=(hit.id,),
-                           use_container_width=True)
+            with cols[0]:
+                concept_button(hit.name, hit.id, choose, f"hit-{hit.id}", type="secondary",
+                               use_container_width=True)
             score = f" · {p:.0%} decision relevance" if p is not None else ""
             cols[1].caption(md_escape(f"{layers.get(hit.layer, hit.layer)}{score} · "
                                       f"{' + '.join(hit.matched_by)} — {hit.snippet}"))

@@ -16,33 +16,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer.component import graph
+from tests.e2e.browser import NODE_POINT_JS, READY, WireLog, click_node
 
 APP = Path(__file__).with_name("component_demo_app.py")
-READY = ".explorer-graph[data-ready='1'][data-settled='1']"
 CLICK_BUDGET_BYTES = 15_000  # DESIGN.md §10: data sent per click, curated graph
-
-# Where a node is on the page: vis canvas coordinates -> canvas DOM offset -> page coordinates.
-NODE_POINT_JS = """(id) => {
-  const net = window.__explorerGraph;
-  const pos = net.getPositions([id])[id];
-  if (!pos) return null;
-  const dom = net.canvasToDOM(pos);
-  const box = net.body.container.querySelector("canvas").getBoundingClientRect();
-  return { x: box.left + dom.x, y: box.top + dom.y };
-}"""
 
 
 def open_demo(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector("canvas", timeout=30_000)
     page.wait_for_selector(READY, timeout=30_000)
-
-
-def click_node(page, node_id: str) -> None:
-    page.wait_for_selector(READY)
-    point = page.evaluate(NODE_POINT_JS, node_id)
-    assert point is not None, f"node {node_id!r} is not drawn"
-    page.mouse.click(point["x"], point["y"])
 
 
 def positions(page) -> dict[str, dict[str, float]]:
@@ -94,31 +77,6 @@ def test_first_run_sends_everything_then_only_changes() -> None:
 def test_bad_input_gets_a_clear_error(nodes, edges, message) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         graph(nodes, edges)
-
-
-class WireLog:
-    """Websocket payload bytes and HTTP requests seen by a page."""
-
-    def __init__(self, page) -> None:
-        self.ws_in = 0
-        self.ws_out = 0
-        self.requests: list[str] = []
-        page.on("request", lambda req: self.requests.append(req.url))
-        page.on("websocket", self._watch)
-
-    def _watch(self, ws) -> None:
-        ws.on("framereceived", lambda payload: self._count("in", payload))
-        ws.on("framesent", lambda payload: self._count("out", payload))
-
-    def _count(self, direction: str, payload: str | bytes) -> None:
-        size = len(payload.encode() if isinstance(payload, str) else payload)
-        if direction == "in":
-            self.ws_in += size
-        else:
-            self.ws_out += size
-
-    def mark(self) -> tuple[int, int, int]:
-        return self.ws_in, self.ws_out, len(self.requests)
 
 
 @pytest.mark.e2e

@@ -1,0 +1,58 @@
+"""The argument of DESIGN §1 as checks on the curated graph (goal `build`, 2026).
+
+These test the data as much as the model: if the curated graph fails one, fix the data (a
+frequency, a strength, a maturity curve, with its reason), not the formula.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from explorer.loader import GraphError, load_graph
+from explorer.model import Graph
+from explorer.relevance import decision_relevance, descendants_count, rank
+from explorer.settings import PROJECT_ROOT
+
+DATA = PROJECT_ROOT / "graph_data"
+NEEDED = ("transistor", "gradient-descent", "momentum", "adam", "rounding-error",
+          "condition-number", "lu-decomposition")
+NOW, THEN = 2026, 2000
+
+
+@pytest.fixture(scope="module")
+def curated() -> Graph:
+    if not (DATA / "concepts").is_dir():
+        pytest.skip("graph_data/concepts does not exist yet")
+    try:
+        graph = load_graph(DATA)
+    except GraphError as exc:
+        pytest.skip(f"graph_data does not load yet ({len(exc.problems)} problems)")
+    missing = [cid for cid in NEEDED if cid not in graph.concepts]
+    if missing or not graph.decisions:
+        pytest.skip(f"graph_data lacks {', '.join(missing) or 'decisions'}")
+    return graph
+
+
+def test_transistor_physics_almost_never_changes_a_build_decision(curated: Graph) -> None:
+    assert decision_relevance(curated, "build", NOW)["transistor"].p < 0.02
+
+
+@pytest.mark.parametrize("concept", ["gradient-descent", "momentum", "adam"])
+def test_optimisers_still_change_build_decisions(curated: Graph, concept: str) -> None:
+    assert decision_relevance(curated, "build", NOW)[concept].p >= 0.5
+
+
+@pytest.mark.parametrize("concept", ["rounding-error", "condition-number", "lu-decomposition"])
+def test_numerical_linear_algebra_mattered_more_before_its_libraries_matured(
+        curated: Graph, concept: str) -> None:
+    then = decision_relevance(curated, "build", THEN)[concept].p
+    now = decision_relevance(curated, "build", NOW)[concept].p
+    assert then >= 2 * now > 0 or (then > 0 and now == 0)
+
+
+def test_the_most_foundational_concept_is_not_automatically_the_most_relevant(
+        curated: Graph) -> None:
+    counts = descendants_count(curated)
+    most = max(counts, key=lambda cid: (counts[cid], cid))
+    top, _ = rank(curated, "build", NOW, limit=1)[0]
+    assert top != most, f"{most} has {counts[most]} descendants and ranks first"
