@@ -214,12 +214,13 @@ def concept_relevances(graph: Graph, concept_id: str, goals: Iterable[str], year
     """`concept_relevance` for several goals at once (one search serves them all)."""
     index = _index(graph)
     goals = list(goals)
-    for goal in goals:
-        index.check_goal(goal)
-    target = index.pos.get(concept_id)
-    if target is None:
-        raise KeyError(concept_id)
-    reaches, up_tables = index.reach_to(target, year)
+    target = index.target(concept_id, goals)
+    return _relevances(index, target, goals, year, top_reasons, index.search_up(target, None))
+
+
+def _relevances(index: _Index, target: int, goals: list[str], year: float, top_reasons: int,
+                plain: Table) -> dict[str, Relevance]:
+    reaches, up_tables = index.reach_to(target, year, plain)
     out = {}
     for goal in goals:
         q = 1.0
@@ -238,12 +239,18 @@ def concept_relevances(graph: Graph, concept_id: str, goals: Iterable[str], year
 
 def relevance_over_years(graph: Graph, concept_id: str, goals: Iterable[str],
                          years: Iterable[float]) -> dict[str, list[tuple[float, float]]]:
-    """{goal: [(year, p), …]} for one concept: the data of the "score across eras" chart."""
+    """{goal: [(year, p), …]} for one concept: the data of the "score across eras" chart.
+
+    The search for decisions that are not maturity-sensitive does not depend on the year, so it
+    runs once; the rest costs one upward search per year.
+    """
+    index = _index(graph)
     goals, years = list(goals), list(years)
+    target = index.target(concept_id, goals)
+    plain = index.search_up(target, None)
     out: dict[str, list[tuple[float, float]]] = {g: [] for g in goals}
     for year in years:
-        for goal, rel in concept_relevances(graph, concept_id, goals, year,
-                                            top_reasons=0).items():
+        for goal, rel in _relevances(index, target, goals, year, 0, plain).items():
             out[goal].append((year, rel.p))
     return out
 
@@ -340,8 +347,16 @@ class _Index:
             self.decisions.append(
                 _Decision(d.id, d.text, d.maturity_sensitive, dict(d.frequency), sources))
         self._lock = threading.Lock()
+        self._below: dict[bool, bytearray] = {}
         self._leaks: OrderedDict[float, list[float]] = OrderedDict()
         self._tables: OrderedDict[float, dict[int, Table]] = OrderedDict()
+
+    def target(self, concept_id: str, goals: list[str]) -> int:
+        for goal in goals:
+            self.check_goal(goal)
+        if concept_id not in self.pos:
+            raise KeyError(concept_id)
+        return self.pos[concept_id]
 
     def check_goal(self, goal: str) -> None:
         if goal not in self.goals:
@@ -436,17 +451,18 @@ class _Index:
         steps.reverse()
         return self._reason(self.decisions[k], goal, val[target], tuple(steps))
 
-    def reach_to(self, target: int, year: float) -> tuple[dict[int, tuple[float, int]],
-                                                          dict[bool, Table]]:
+    def reach_to(self, target: int, year: float, plain: Table) -> tuple[
+            dict[int, tuple[float, int]], dict[bool, Table]]:
         """{decision index: (reach, informing concept)} for one concept, searching upward, and
         the two upward tables (for maturity-sensitive decisions or not) that hold the chains.
 
         g(x) is the best product of hop factors from x down to the target; a decision informed
         by u with strength s then reaches the target with s × leak(u) × g(u) (or s × g(u), over
-        `requires` hops only, for a decision that is not maturity-sensitive).
+        `requires` hops only, for a decision that is not maturity-sensitive). `plain` is
+        `search_up(target, None)`, which does not depend on the year.
         """
         leak = self._leak_fn(year)
-        tables = {True: self._search_up(target, leak), False: self._search_up(target, None)}
+        tables = {True: self.search_up(target, leak), False: plain}
         out: dict[int, tuple[float, int]] = {}
         for sensitive, (g, _) in tables.items():
             for u, gu in g.items():
@@ -474,11 +490,18 @@ class _Index:
             return memo[i]
         return leak
 
-    def _search_up(self, target: int, leak) -> Table:
+    def search_up(self, target: int, leak) -> Table:
         """({x: g(x)}, {x: next concept toward the target × 2 + 1 if that hop is `requires`});
-        `leak` None for the maturity-insensitive search (`requires` hops only, no leaks)."""
+        `leak` None for the maturity-insensitive search (`requires` hops only, no leaks).
+
+        Only concepts with a decision somewhere above them are visited: on a large graph most
+        of what lies above a foundation informs nothing.
+        """
+        below = self.below_informers(leak is not None)
         g: dict[int, float] = {target: 1.0}
         nxt: dict[int, int] = {target: -1}
+        if not below[target]:
+            return g, nxt
         heap = [(-1.0, target)]
         while heap:
             neg, j = heapq.heappop(heap)
@@ -492,10 +515,34 @@ class _Index:
                 if w < MIN_REACH:
                     continue
                 for i in self.up[relation][j]:
-                    if w > g.get(i, 0.0):
+                    if below[i] and w > g.get(i, 0.0):
                         g[i], nxt[i] = w, j << 1 | (relation == REQUIRES)
                         heapq.heappush(heap, (-w, i))
         return g, nxt
+
+    def below_informers(self, sensitive: bool) -> bytearray:
+        """1 for each concept that a decision (maturity-sensitive or not) can reach: an informing
+        concept or anything under one along the hops that kind of decision takes."""
+        with self._lock:
+            cached = self._below.get(sensitive)
+        if cached is not None:
+            return cached
+        relations = (BUILT_ON, REQUIRES) if sensitive else (REQUIRES,)
+        below = bytearray(len(self.ids))
+        stack = [u for u, ks in self.informs.items()
+                 if any(self.decisions[k].sensitive == sensitive for k in ks)]
+        for u in stack:
+            below[u] = 1
+        while stack:
+            i = stack.pop()
+            for relation in relations:
+                for j in self.down[relation][i]:
+                    if not below[j]:
+                        below[j] = 1
+                        stack.append(j)
+        with self._lock:
+            self._below[sensitive] = below
+        return below
 
     def reason_backward(self, k: int, u: int, goal: str, year: float,
                         tables: dict[bool, Table]) -> Reason:

@@ -22,7 +22,6 @@ def main() -> None:
     st.set_page_config(page_title="Curiosity Explorer", page_icon=":material/explore:",
                        layout="wide")
     ws = resources.workspace()
-    resources.searcher()  # starts the model loading in the background, off the first paint
     nav = state.read(ws.graph)
 
     # A node clicked in the graph moves the focus before anything is drawn.
@@ -47,3 +46,6 @@ def main() -> None:
     else:
         VIEWS[nav.view](ws, nav, focus)
     state.write(nav)
+    # Created after the page is drawn: importing torch in the background competes for the GIL,
+    # so the first run sends the page before the model starts loading.
+    resources.searcher()

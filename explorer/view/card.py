@@ -60,10 +60,10 @@ def era_chart(ws: Workspace, concept: Concept, nav: Nav) -> None:
     """The concept's score from 1980 to 2030 for every goal, with the chosen era marked."""
     years = list(range(ERA_RANGE[0], ERA_RANGE[1] + 1, 2))
     series = relevance_over_years(ws.graph, concept.id, [g.id for g in ws.graph.goals], years)
-    rows = [{"year": y, "goal": g.name, "p": p} for g in ws.graph.goals for y, p in series[g.id]]
+    rows = [{"year": y, "goal": g.id, "p": p} for g in ws.graph.goals for y, p in series[g.id]]
     st.caption("Score across eras, per goal")
     st.vega_lite_chart(rows, {
-        "height": 150,
+        "height": 130,
         "layer": [
             {"mark": {"type": "line", "interpolate": "monotone"},
              "encoding": {
@@ -72,10 +72,10 @@ def era_chart(ws: Workspace, concept: Concept, nav: Nav) -> None:
                  "y": {"field": "p", "type": "quantitative", "title": None,
                        "axis": {"format": "%", "tickCount": 3}, "scale": {"domain": [0, 1]}},
                  "color": {"field": "goal", "type": "nominal",
-                           "legend": {"orient": "bottom", "title": None, "columns": 2}}}},
+                           "legend": {"orient": "top", "title": None}}}},
             {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280"},
              "encoding": {"x": {"datum": nav.era, "type": "quantitative"}}},
-        ]}, use_container_width=True)
+        ]}, width="stretch", height=190)
 
 
 def progress_buttons(concept: Concept, nav: Nav) -> None:
