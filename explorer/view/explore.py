@@ -21,7 +21,7 @@ KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
 
 def graph_panel(ws: Workspace, nav: Nav, highlight: tuple[str, ...] = (),
                 height: int = 560) -> None:
-    scores = {k: r.p for k, r in resources.scores(nav.goal, nav.era).items()}
+    scores = resources.probabilities(nav.goal, nav.era)
     vis = vis_graph(ws.graph, ws.nx, nav.concept, depth=nav.depth, scores=scores,
                     highlight=highlight)
     component.graph(vis.nodes, vis.edges, options=vis.options, focus=nav.concept,
@@ -33,7 +33,7 @@ def graph_panel(ws: Workspace, nav: Nav, highlight: tuple[str, ...] = (),
 
 def wander_panel(ws: Workspace, nav: Nav, curiosity: float, focus: Focus) -> None:
     store, _ = resources.progress()
-    scores = {k: r.p for k, r in resources.scores(nav.goal, nav.era).items()}
+    scores = resources.probabilities(nav.goal, nav.era)
     picks = suggest(ws.graph, ws.nx, nav.concept, visited=state.trail(),
                     known=store.known(nav.profile), scores=scores, curiosity=curiosity,
                     seed=len(state.trail()))

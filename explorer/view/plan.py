@@ -19,7 +19,7 @@ def plan_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
     if target != nav.target:
         nav = state.go(nav, target=target)
     store, _ = resources.progress()
-    scores = {k: r.p for k, r in resources.scores(nav.goal, nav.era).items()}
+    scores = resources.probabilities(nav.goal, nav.era)
     plan = learning_plan(ws.graph, nav.target, store.known(nav.profile), scores)
     if not plan.steps:
         st.success("You already know this target.")

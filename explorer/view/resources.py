@@ -13,7 +13,7 @@ import streamlit as st
 
 from .. import settings
 from ..progress import Progress, ProgressLocked
-from ..relevance import Relevance, decision_relevance
+from ..relevance import Scores, decision_relevance
 from ..search import Searcher
 from ..workspace import Workspace
 
@@ -42,12 +42,12 @@ def progress() -> tuple[Progress, str]:
 class _Scores:
     """Relevance per (goal, year), a few kept: moving the era slider back is instant."""
 
-    def __init__(self, size: int = 16):
-        self._cache: OrderedDict[tuple[str, int], dict[str, Relevance]] = OrderedDict()
+    def __init__(self, size: int = 8):
+        self._cache: OrderedDict[tuple[str, int], Scores] = OrderedDict()
         self._lock = threading.Lock()
         self._size = size
 
-    def get(self, ws: Workspace, goal: str, year: int) -> dict[str, Relevance]:
+    def get(self, ws: Workspace, goal: str, year: int) -> Scores:
         key = (goal, year)
         with self._lock:
             if key in self._cache:
@@ -65,5 +65,11 @@ def _score_cache() -> _Scores:
     return _Scores()
 
 
-def scores(goal: str, year: int) -> dict[str, Relevance]:
+def scores(goal: str, year: int) -> Scores:
+    """Relevance with reasons (built on lookup) for every concept."""
     return _score_cache().get(workspace(), goal, year)
+
+
+def probabilities(goal: str, year: int) -> dict[str, float]:
+    """Just the probabilities, for colouring and ranking (no reasons are built)."""
+    return scores(goal, year).probabilities()

@@ -21,7 +21,7 @@ def search_box(ws: Workspace, nav: Nav, focus) -> None:
     if not query.strip():
         return
     result = resources.searcher().search(query, limit=RESULTS)
-    scores = resources.scores(nav.goal, nav.era)
+    scores = resources.probabilities(nav.goal, nav.era)
     layers = {la.id: la.name for la in ws.graph.layers}
 
     def choose(cid: str) -> None:
@@ -34,7 +34,7 @@ def search_box(ws: Workspace, nav: Nav, focus) -> None:
         if not result.hits:
             st.caption("Nothing matched. Try other words.")
         for hit in result.hits:
-            p = scores[hit.id].p if hit.id in scores else None
+            p = scores.get(hit.id)
             cols = st.columns([3, 6])
             with cols[0]:
                 concept_button(hit.name, hit.id, choose, f"hit-{hit.id}", type="secondary",

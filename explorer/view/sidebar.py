@@ -47,8 +47,7 @@ def sidebar(ws: Workspace, nav: Nav) -> tuple[Nav, float]:
             seed = len(state.trail()) * 7919 + st.session_state.setdefault("seed", 0)
             pick = surprise_me(ws.graph, state.trail(), seed=seed,
                                known=progress.known(nav.profile),
-                               scores={k: r.p for k, r in resources.scores(nav.goal,
-                                                                           nav.era).items()})
+                               scores=resources.probabilities(nav.goal, nav.era))
             nav = state.go(nav, concept=pick.id, view="explore")
             st.session_state["surprise"] = pick.reason
     return nav, curiosity
