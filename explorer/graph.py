@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import networkx as nx
 
 from .model import Graph
@@ -31,9 +33,12 @@ def prerequisites(g: nx.DiGraph, concept_id: str) -> list[str]:
     return [v for _, v, k in g.out_edges(concept_id, data="kind") if k != "related"]
 
 
-def neighborhood(g: nx.DiGraph, concept_id: str, depth: int = 1,
-                 max_nodes: int = 150) -> list[str]:
-    """Concepts within `depth` hops in either direction, nearest first, capped at `max_nodes`."""
+def neighborhood(g: nx.DiGraph, concept_id: str, depth: int = 1, max_nodes: int = 150,
+                 rank: Mapping[str, float] | None = None) -> list[str]:
+    """Concepts within `depth` hops in either direction, nearest first, capped at `max_nodes`.
+
+    Within a hop, concepts with a higher `rank` come first, so a cap keeps the most relevant.
+    """
     if concept_id not in g:
         raise KeyError(concept_id)
     seen = {concept_id: 0}
@@ -41,7 +46,8 @@ def neighborhood(g: nx.DiGraph, concept_id: str, depth: int = 1,
     for d in range(1, depth + 1):
         nxt = []
         for node in frontier:
-            for other in sorted(set(g.successors(node)) | set(g.predecessors(node))):
+            around = set(g.successors(node)) | set(g.predecessors(node))
+            for other in sorted(around, key=lambda c: (-(rank or {}).get(c, 0.0), c)):
                 if other not in seen:
                     seen[other] = d
                     nxt.append(other)

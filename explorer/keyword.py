@@ -38,8 +38,9 @@ having he her here hers him his how i if in into is it its itself just me more m
 now of off on once only or other our ours out over own same she should so some such than that the
 their theirs them then there these they this those through to too under until up very was we were
 what when where which while who whom why will with would you your yours get gets got getting also
-using use used via vs
-""".split())
+using use used via vs don doesn didn isn aren wasn weren won wouldn shouldn couldn hasn haven
+ll ve re
+""".split()) | frozenset("abcdefghijklmnopqrstuvwxyz")  # single letters: "don't" -> don, t
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[^\W_]+")
@@ -101,6 +102,28 @@ def words(text: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """The index terms of `text`: words without stopwords, stemmed."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+def phrase(text: str) -> tuple[str, ...]:
+    """A name as a sequence of stemmed words (stopwords kept), for finding it inside a query."""
+    return tuple(stem(w) for w in words(text))
+
+
+def mentions(query: str, phrases: dict[tuple[str, ...], list[str]],
+             max_len: int = 8) -> list[str]:
+    """Concepts whose name or alias appears as a whole phrase in `query`, longest phrase first.
+
+    >>> mentions("softmax overflows in the log-sum-exp trick",
+    ...          {("softmax",): ["softmax"], ("log", "sum", "exp", "trick"): ["lse"]})
+    ['lse', 'softmax']
+    """
+    seq = phrase(query)
+    found: dict[str, tuple[int, int]] = {}
+    for n in range(min(max_len, len(seq)), 0, -1):
+        for i in range(len(seq) - n + 1):
+            for cid in phrases.get(seq[i:i + n], ()):
+                found.setdefault(cid, (n, i))
+    return sorted(found, key=lambda c: (-found[c][0], found[c][1]))
 
 
 def name_key(text: str) -> str:
@@ -178,6 +201,15 @@ def write_index(con: duckdb.DuckDBPyConnection, graph: Graph) -> int:
         SELECT term, count(DISTINCT concept_id) AS df,
                ln(1 + (? - df + 0.5) / (df + 0.5)), bool_or(field IN ('name', 'alias'))
         FROM search_postings GROUP BY term""", [docs])
+    # Typo keys: each name/alias term under itself and each of its one-letter deletions.
+    names = {t for t, f in zip(cols["term"], cols["field"], strict=True) if f in NAME_FIELDS}
+    pairs = sorted({(key, term) for term in names for key in deletions(term)})
+    con.register("new_keys", pa.table({"key": [k for k, _ in pairs],
+                                       "term": [t for _, t in pairs]}))
+    try:
+        con.execute("INSERT INTO search_typo_keys SELECT key, term FROM new_keys")
+    finally:
+        con.unregister("new_keys")
     return len(cols["term"])
 
 
@@ -205,20 +237,12 @@ ORDER BY score DESC, p.concept_id
 LIMIT $limit
 """
 
+# Candidates share a deletion key with the typed word; unknown words only (see deletions()).
 _TYPO_SQL = """
-WITH unknown AS (
-    SELECT DISTINCT typed FROM (SELECT unnest($terms::VARCHAR[]) AS typed)
-    WHERE length(typed) >= 4 AND NOT EXISTS (SELECT 1 FROM search_terms t WHERE t.term = typed)
-),
-near AS (
-    SELECT u.typed, t.term, damerau_levenshtein(u.typed, t.term) AS dist
-    FROM unknown u JOIN search_terms t
-      ON t.in_names AND abs(length(t.term) - length(u.typed)) <= 2
-)
-SELECT typed, term, dist FROM near
-WHERE dist <= CASE WHEN length(typed) >= 8 THEN 2 ELSE 1 END
-QUALIFY dist = min(dist) OVER (PARTITION BY typed)
-ORDER BY typed, dist, term
+SELECT k.typed, t.term, damerau_levenshtein(k.typed, t.term) AS dist
+FROM (SELECT unnest($typed::VARCHAR[]) AS typed, unnest($keys::VARCHAR[]) AS key) k
+JOIN search_typo_keys t ON t.key = k.key
+WHERE NOT EXISTS (SELECT 1 FROM search_terms s WHERE s.term = k.typed)
 """
 
 
@@ -242,14 +266,43 @@ def bm25(cur: duckdb.DuckDBPyConnection, terms: list[str], *, limit: int = 50,
     return [KeywordHit(cid, float(score), tuple(ts)) for cid, score, ts in rows]
 
 
+def deletions(word: str) -> list[str]:
+    """The word and each of its one-letter deletions: the keys of search_typo_keys.
+
+    Two words within one edit (insert, delete, substitute, swap) always share a key, so typo
+    candidates come from an equi-join, not an edit distance against every name word.
+
+    >>> deletions("adam")
+    ['adam', 'dam', 'aam', 'adm', 'ada']
+    """
+    return [word] + [word[:i] + word[i + 1:] for i in range(len(word))]
+
+
+def max_typos(word: str) -> int:
+    """Edits tolerated in a word: none under 4 letters, 1 up to 7, 2 from 8."""
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
 def typo_corrections(cur: duckdb.DuckDBPyConnection, terms: list[str]) -> dict[str, list[str]]:
     """For each query term found nowhere in the index, the closest name/alias terms."""
-    if not terms:
+    typed, keys = [], []
+    for word in list(dict.fromkeys(terms))[:MAX_QUERY_TERMS]:
+        if max_typos(word):
+            for key in deletions(word):
+                typed.append(word)
+                keys.append(key)
+    if not typed:
         return {}
-    out: dict[str, list[str]] = {}
-    for typed, term, _ in cur.execute(_TYPO_SQL, {"terms": terms[:MAX_QUERY_TERMS]}).fetchall():
-        out.setdefault(typed, []).append(term)
-    return out
+    best: dict[str, tuple[int, list[str]]] = {}
+    for word, term, dist in cur.execute(_TYPO_SQL, {"typed": typed, "keys": keys}).fetchall():
+        if dist <= max_typos(word):
+            d, found = best.get(word, (dist, []))
+            if dist < d:
+                d, found = dist, []
+            if dist == d and term not in found:
+                found.append(term)
+            best[word] = (d, found)
+    return {word: sorted(found) for word, (_, found) in sorted(best.items())}
 
 
 def typo_search(cur: duckdb.DuckDBPyConnection, terms: list[str], *,

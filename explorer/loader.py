@@ -50,8 +50,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
-        return f"{where}: {self.concept}: {self.message}" if self.concept else f"{where}: {self.message}"
+        where = f"{self.file}:{self.line}: {self.concept}" if self.concept else \
+            f"{self.file}:{self.line}"
+        return f"{where}: {self.message}"
 
 
 class GraphError(Exception):

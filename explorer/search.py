@@ -28,8 +28,12 @@ from .store import Store
 MAX_QUERY_CHARS = 512  # longer queries are cut here: the model reads 256 tokens at most anyway
 RRF_K = 60  # the usual constant: rank 1 scores 1/61, rank 10 scores 1/70
 LIST_DEPTH = 50  # how deep each ranked list goes into the fusion
-LIST_WEIGHTS = {"keyword": 1.0, "semantic": 1.0, "typo": 0.8}
+# "mention": concepts whose name or alias appears word for word inside the query.
+LIST_WEIGHTS = {"keyword": 1.0, "semantic": 1.0, "typo": 0.8, "mention": 0.5}
 MATCH_ORDER = ("exact", "keyword", "typo", "semantic")
+# Cosine similarity below which all-MiniLM-L6-v2 matches are noise ("hello", emoji score
+# 0.09-0.13 against the curated graph); relevant concepts score 0.2-0.7.
+SEMANTIC_FLOOR = 0.15
 SNIPPET_CHARS = 160
 QUERY_CACHE_SIZE = 512
 MAX_TOP_UP = 5_000  # concepts without a stored vector that the searcher embeds itself
@@ -105,10 +109,26 @@ class Searcher:
         keys = [(k, cid) for cid, (name, _, _) in self._concepts.items()
                 for k in (*keyword.name_variants(name), cid)]
         keys += [(a, cid) for cid, (_, aliases, _) in self._concepts.items() for a in aliases]
+        self._phrases: dict[tuple[str, ...], list[str]] = {}
         for text, cid in keys:
             ids = self._exact.setdefault(keyword.name_key(text), [])
             if cid not in ids:
                 ids.append(cid)
+            words = keyword.phrase(text)
+            if text != cid and any(w not in keyword.STOPWORDS for w in words):
+                ids = self._phrases.setdefault(words, [])
+                if cid not in ids:
+                    ids.append(cid)
+        # Snippet candidates, held in memory: a query costs no SQL beyond the keyword ranking.
+        self._texts: dict[str, tuple[str, ...]] = {
+            cid: (summary or "", *(symptoms or ()), *(decided or ()))
+            for cid, summary, symptoms, decided in cur.execute("""
+                SELECT c.id, c.summary, c.symptoms,
+                       flatten(list(d.symptoms) FILTER (WHERE d.symptoms IS NOT NULL))
+                FROM concepts c
+                LEFT JOIN decision_links l ON l.concept_id = c.id
+                LEFT JOIN decisions d ON d.id = l.decision_id
+                GROUP BY c.id, c.summary, c.symptoms""").fetchall()}
         try:
             self._vocab = {t for (t,) in cur.execute("SELECT term FROM search_terms").fetchall()}
         except duckdb.Error:  # built before the keyword index existed; search() says so
@@ -210,7 +230,7 @@ class Searcher:
         sims = self._matrix @ vec
         top = np.argpartition(-sims, min(limit, len(sims) - 1))[:limit]
         top = top[np.argsort(-sims[top], kind="stable")]
-        return [(self._ids[i], float(sims[i])) for i in top]
+        return [(self._ids[i], float(sims[i])) for i in top if sims[i] >= SEMANTIC_FLOOR]
 
     def exact(self, query: str) -> list[str]:
         return list(self._exact.get(keyword.name_key(query), ())) if query else []
@@ -224,7 +244,8 @@ class Searcher:
             return SearchResult([], mode, note or "empty query")
         terms = keyword.tokenize(query)
         cur = self.store.cursor()
-        lists: dict[str, list[str]] = {"keyword": [], "typo": [], "semantic": []}
+        lists: dict[str, list[str]] = {"keyword": [], "typo": [], "semantic": [],
+                                       "mention": keyword.mentions(query, self._phrases)}
         try:
             lists["keyword"] = [h.id for h in keyword.bm25(cur, terms, limit=LIST_DEPTH)]
             if any(len(t) >= 4 and t not in self._vocab for t in terms):
@@ -244,29 +265,21 @@ class Searcher:
             score, found = fused.get(cid, (0.0, set()))
             fused[cid] = (2.0 - rank / (len(exact) + 1) + score, found | {"exact"})
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
-        snippets = self._snippets(cur, [cid for cid, _ in ranked], set(terms))
+        snippets = self._snippets([cid for cid, _ in ranked], set(terms))
         hits = []
         for cid, (score, found) in ranked:
             name, aliases, layer = self._concepts.get(cid, (cid, (), ""))
+            if "mention" in found:  # a name inside the query is a keyword match
+                found = found | {"keyword"}
             hits.append(Hit(cid, name, aliases, layer, score,
                             tuple(m for m in MATCH_ORDER if m in found), snippets.get(cid, "")))
         return SearchResult(hits, mode, note)
 
-    def _snippets(self, cur, ids: list[str], terms: set[str]) -> dict[str, str]:
+    def _snippets(self, ids: list[str], terms: set[str]) -> dict[str, str]:
         """Per concept, the summary or symptom sharing most words with the query."""
-        if not ids:
-            return {}
-        rows = cur.execute("""
-            SELECT c.id, c.summary, c.symptoms,
-                   flatten(list(d.symptoms) FILTER (WHERE d.symptoms IS NOT NULL))
-            FROM concepts c
-            LEFT JOIN decision_links l ON l.concept_id = c.id
-            LEFT JOIN decisions d ON d.id = l.decision_id
-            WHERE c.id IN (SELECT unnest(?::VARCHAR[]))
-            GROUP BY c.id, c.summary, c.symptoms""", [ids]).fetchall()
         out = {}
-        for cid, summary, symptoms, decided in rows:
-            texts = [summary or "", *(symptoms or ()), *(decided or ())]
+        for cid in ids:
+            texts = self._texts.get(cid) or ("",)
             best = max(texts, key=lambda t: (len(terms & set(keyword.tokenize(t))), t == texts[0]))
             out[cid] = best if len(best) <= SNIPPET_CHARS else best[:SNIPPET_CHARS - 1] + "…"
         return out

@@ -69,6 +69,13 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
                                          docs INTEGER);
     """,
     ),
+    (
+        4,
+        "m004_typo_keys",
+        """
+        CREATE TABLE search_typo_keys (key VARCHAR, term VARCHAR);
+    """,
+    ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

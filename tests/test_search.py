@@ -124,17 +124,24 @@ def test_exact_name_or_alias_first_then_fused(store):
         hits = searcher.search(query).hits
         assert "exact" in hits[0].matched_by, query
         assert all("exact" not in h.matched_by for h in hits[1:])
-    # no exact match: the order is the RRF of the keyword and semantic lists
-    query = "softmax exp overflow"
+    # no exact match and no name inside: the order is the RRF of the keyword and semantic lists
+    query = "exp overflows with large logits"
     kw = [h.id for h in keyword.bm25(store.cursor(), keyword.tokenize(query))]
     sem = [cid for cid, _ in searcher.semantic(query)]
     fused = rrf({"keyword": kw, "semantic": sem})
     hits = searcher.search(query).hits
     assert [h.id for h in hits] == sorted(fused, key=lambda c: (-fused[c][0], c))
-    assert {h.id for h in hits[:2]} == {"softmax", "log-sum-exp"}
-    softmax = next(h for h in hits if h.id == "softmax")
-    assert softmax.matched_by == ("keyword", "semantic")
-    assert "overflow" in softmax.snippet  # the symptom that matched, not the summary
+    assert hits[0].id == "softmax" and hits[0].matched_by == ("keyword", "semantic")
+    assert hits[0].snippet == "exp overflows for large logits"  # the symptom, not the summary
+
+
+def test_names_inside_the_query_count_as_keyword_matches(store):
+    searcher = Searcher(store, HashEmbedder, background=False)
+    query = "my sigmoid gives a floating point overflow: use the log sum exp trick?"
+    hits = searcher.search(query).hits
+    top = {h.id: h for h in hits[:3]}
+    assert set(top) == {"sigmoid", "log-sum-exp", "overflow"}
+    assert all("keyword" in h.matched_by for h in top.values())
 
 
 def test_fallback_when_the_model_fails(store):
@@ -231,3 +238,38 @@ def test_sql_injection_leaves_every_table_intact(store):
         keyword.bm25(cur, [query, "'); DELETE FROM concepts; --"])
     assert counts() == before
     assert searcher.search("adam").hits[0].id == "adam"
+
+
+def test_an_unusable_keyword_index_is_reported_not_raised(store):
+    store.cursor().execute("DROP TABLE search_typo_keys")
+    searcher = Searcher(store, HashEmbedder, background=False)
+    result = searcher.search("adma")
+    assert "explorer build --force" in result.note
+    assert isinstance(result.hits, list)
+
+
+def test_one_searcher_serves_many_threads(store):
+    searcher = Searcher(store, HashEmbedder, background=False)
+    queries = ["adam", "softmax overflow", "sigmiod", "loss is nan", "probability"] * 8
+    expected = {q: [h.id for h in searcher.search(q).hits] for q in set(queries)}
+    errors, results = [], []
+
+    def worker(qs):
+        try:
+            results.extend((q, [h.id for h in searcher.search(q).hits]) for q in qs)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(queries[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(results) == len(queries)
+    assert all(ids == expected[q] for q, ids in results)
+
+
+def test_the_default_model_is_shared_by_every_searcher():
+    from explorer.search import default_embedder
+
+    assert default_embedder() is default_embedder()

@@ -15,6 +15,13 @@ from .state import ERA_RANGE, Nav
 from .text import md_escape, md_link
 
 Focus = Callable[[str], None]
+LIST_LIMIT = 12  # neighbours listed on a card, the most relevant first
+
+
+def by_score(ids: list[str], nav: Nav) -> list[str]:
+    """Most decision-relevant first (for this goal and era), then by id for stability."""
+    p = resources.probabilities(nav.goal, nav.era)
+    return sorted(ids, key=lambda c: (-p.get(c, 0.0), c))
 
 
 def concept_button(label: str, cid: str, focus: Focus, key: str, help: str | None = None,
@@ -25,12 +32,26 @@ def concept_button(label: str, cid: str, focus: Focus, key: str, help: str | Non
               on_click=focus, args=(cid,), **kwargs)
 
 
+def concept_pills(ws: Workspace, label: str, ids: list[str], focus: Focus, key: str,
+                  help: str | None = None, **kwargs) -> None:
+    """A row of concepts as one element (cheaper per rerun than a button each)."""
+
+    def chosen() -> None:
+        cid = st.session_state.get(key)
+        st.session_state[key] = None
+        if cid:
+            focus(cid)
+
+    st.pills(md_escape(label), ids, key=key, on_change=chosen, help=help,
+             format_func=lambda cid: md_escape(ws.graph.concepts[cid].name), **kwargs)
+
+
 def concept_buttons(ws: Workspace, ids: list[str], focus: Focus, key: str,
                     whys: dict[str, str] | None = None) -> None:
     """One small button per concept; a click focuses it. `whys` become the buttons' help."""
     for cid in ids:
-        c = ws.graph.concepts[cid]
-        concept_button(c.name, cid, focus, f"{key}-{cid}", (whys or {}).get(cid) or c.summary)
+        concept_button(ws.graph.concepts[cid].name, cid, focus, f"{key}-{cid}",
+                       (whys or {}).get(cid))
 
 
 def score(ws: Workspace, concept: Concept, rel: Relevance, nav: Nav, focus: Focus) -> None:
@@ -43,27 +64,26 @@ def score(ws: Workspace, concept: Concept, rel: Relevance, nav: Nav, focus: Focu
             st.caption("No decision in this graph reaches this concept for this goal and era. "
                        "Curiosity is still a good reason to learn it.")
         for i, reason in enumerate(rel.reasons):
-            st.markdown(f"**{reason.contribution:.0%}** · {md_escape(reason.decision_text)}")
-            st.caption(f"faced {reason.frequency:.0%} of the time × reach {reason.reach:.2f}; "
-                       "chain: " + " × ".join(f"{s.relation} {s.factor:.2f}"
-                                              for s in reason.chain))
+            factors = " × ".join(f"{s.relation} {s.factor:.2f}" for s in reason.chain)
+            st.markdown(f"**+{reason.contribution:.0%}** · {md_escape(reason.decision_text)}  \n"
+                        f":gray[faced {reason.frequency:.0%} of the time × reach "
+                        f"{reason.reach:.2f} ({factors})]")
             chain = [s.concept_id for s in reason.chain if s.concept_id != concept.id]
             if chain:
-                cols = st.columns(len(chain))
-                for col, cid in zip(cols, chain, strict=True):
-                    with col:
-                        concept_buttons(ws, [cid], focus, f"why{i}")
+                concept_pills(ws, "Through", chain, focus, f"why{i}",
+                              label_visibility="collapsed")
     era_chart(ws, concept, nav)
 
 
 def era_chart(ws: Workspace, concept: Concept, nav: Nav) -> None:
     """The concept's score from 1980 to 2030 for every goal, with the chosen era marked."""
-    years = list(range(ERA_RANGE[0], ERA_RANGE[1] + 1, 2))
+    years = list(range(ERA_RANGE[0], ERA_RANGE[1] + 1, 10))
     series = relevance_over_years(ws.graph, concept.id, [g.id for g in ws.graph.goals], years)
-    rows = [{"year": y, "goal": g.id, "p": p} for g in ws.graph.goals for y, p in series[g.id]]
+    rows = [{"year": y, "goal": g.id, "p": round(p, 3)}
+            for g in ws.graph.goals for y, p in series[g.id]]  # inline: no Arrow table per run
     st.caption("Score across eras, per goal")
-    st.vega_lite_chart(rows, {
-        "height": 130,
+    st.vega_lite_chart(None, {
+        "height": 130, "data": {"values": rows},
         "layer": [
             {"mark": {"type": "line", "interpolate": "monotone"},
              "encoding": {
@@ -107,25 +127,24 @@ def card(ws: Workspace, concept: Concept, nav: Nav, focus: Focus) -> None:
         st.markdown("**You may need this when:** " + "; ".join(md_escape(s)
                                                                for s in concept.symptoms))
     g = ws.nx
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Builds on**")
-        pre = prerequisites(g, concept.id)
-        concept_buttons(ws, pre, focus, "pre", {v: g.edges[concept.id, v]["why"] for v in pre})
-        if not pre:
-            st.caption("Nothing below it in this graph.")
-    with right:
-        st.markdown("**Leads to**")
-        up = leads_to(g, concept.id)
-        concept_buttons(ws, up, focus, "up", {u: g.edges[u, concept.id]["why"] for u in up})
-        if not up:
-            st.caption("Nothing builds on it yet.")
+    for label, ids, whys, key in (
+            ("Builds on", prerequisites(g, concept.id),
+             {v: g.edges[concept.id, v]["why"] for v in prerequisites(g, concept.id)}, "pre"),
+            ("Leads to", leads_to(g, concept.id),
+             {u: g.edges[u, concept.id]["why"] for u in leads_to(g, concept.id)}, "up")):
+        ids = by_score(ids, nav)
+        shown = ids[:LIST_LIMIT]
+        more = f" (the {len(shown)} most relevant of {len(ids)})" if len(ids) > len(shown) else ""
+        if ids:
+            concept_pills(ws, f"{label}{more}", shown, focus, key, help="\n".join(
+                f"- **{md_escape(ws.graph.concepts[c].name)}**: {md_escape(whys[c])}"
+                for c in shown if whys.get(c)))
     informs = [(d, inf) for d in ws.graph.decisions.values() for inf in d.informed_by
                if inf.id == concept.id]
     if informs:
-        st.markdown("**Decisions it informs**")
-        st.markdown("\n".join(f"- {md_escape(d.text)} — strength {inf.strength:.0%}"
-                              for d, inf in sorted(informs, key=lambda x: -x[1].strength)))
+        top = sorted(informs, key=lambda x: -x[1].strength)[:5]
+        st.markdown("**Decisions it informs**\n" + "\n".join(
+            f"- {md_escape(d.text)} — strength {inf.strength:.0%}" for d, inf in top))
     if concept.references:
-        st.markdown("**References**")
-        st.markdown("\n".join(f"- {md_link(r.title, r.url)}" for r in concept.references))
+        st.markdown("**References**\n" + "\n".join(f"- {md_link(r.title, r.url)}"
+                                                   for r in concept.references))

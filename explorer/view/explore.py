@@ -9,10 +9,9 @@ from ..paths import road
 from ..wander import suggest
 from ..workspace import Workspace
 from . import resources, state
-from .card import Focus, card, concept_button, concept_buttons
+from .card import Focus, card, concept_button, concept_pills
 from .graph_data import SCORE_BUCKETS, vis_graph
 from .state import Nav
-from .text import md_escape
 
 GRAPH_KEY = "graph"
 KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
@@ -33,52 +32,59 @@ def graph_panel(ws: Workspace, nav: Nav, highlight: tuple[str, ...] = (),
 
 def wander_panel(ws: Workspace, nav: Nav, curiosity: float, focus: Focus) -> None:
     store, _ = resources.progress()
-    scores = resources.probabilities(nav.goal, nav.era)
     picks = suggest(ws.graph, ws.nx, nav.concept, visited=state.trail(),
-                    known=store.known(nav.profile), scores=scores, curiosity=curiosity,
+                    known=store.known(nav.profile),
+                    scores=resources.probabilities(nav.goal, nav.era), curiosity=curiosity,
                     seed=len(state.trail()))
-    if not picks:
-        return
-    st.markdown("**Wander on**")
-    for col, pick in zip(st.columns(len(picks)), picks, strict=True):
-        with col, st.container(border=True):
-            st.caption(KIND_LABEL.get(pick.kind, pick.kind))
-            concept_button(pick.name, pick.id, focus, f"wander-{pick.kind}",
-                           type="secondary", use_container_width=True)
-            st.caption(md_escape(pick.reason))
+    if picks:
+        st.markdown("**Wander on** (hover for why)")
+    for pick in picks:
+        concept_button(f"{KIND_LABEL.get(pick.kind, pick.kind)}: {pick.name}", pick.id, focus,
+                       f"wander-{pick.kind}", pick.reason)
 
 
 def trail_panel(ws: Workspace, focus: Focus) -> None:
-    trail = state.trail()
-    if len(trail) > 1:
-        st.markdown("**Your trail**")
-        recent = list(dict.fromkeys(reversed(trail)))[:12]
-        concept_buttons(ws, list(reversed(recent)), focus, "trail")
+    trail = list(dict.fromkeys(reversed(state.trail())))[1:13]
+    if trail:
+        concept_pills(ws, "Your trail, most recent first", trail, focus, "trail-pills")
 
 
 def road_panel(ws: Workspace, focus: Focus) -> None:
+    """On landing: the road from transistors to Adam, each stop a click away."""
     steps = road(ws.graph, ws.nx)
-    if not steps:
-        return
-    with st.expander("The road from transistors to Adam", expanded=False,
-                     icon=":material/route:"):
-        st.caption("Each layer's tools hide the one below: the physics of a transistor almost "
-                   "never changes a training decision, while Adam's settings often do.")
-        for step in steps:
-            rel = f"{step.relation} · " if step.relation else ""
-            concept_button(step.name, step.id, focus, f"road-{step.id}",
-                           f"{rel}{step.why}" if step.why else None)
+    if steps:
+        concept_pills(ws, "The road from transistors to Adam", [s.id for s in steps], focus,
+                      "road", help="Each layer's tools hide the one below: the physics of a "
+                      "transistor almost never changes a training decision, while Adam's "
+                      "settings often do.")
 
 
-def explore(ws: Workspace, nav: Nav, curiosity: float, focus: Focus) -> None:
+@st.fragment
+def explore(curiosity: float, *, landing: bool = False) -> None:
+    """Graph, card and suggestions as a fragment: a click reruns only this part of the page,
+    so the sidebar and search box are neither recomputed nor resent.
+
+    A fragment rerun gets the arguments of the last full run, so the state is read afresh.
+    """
+    from .app import arrive, record_visit  # noqa: PLC0415 (app imports this module)
+
+    ws = resources.workspace()
+    nav = arrive(ws, state.read(ws.graph))
+
+    def focus(concept_id: str) -> None:
+        state.go(state.read(ws.graph), concept=concept_id, view="explore")
+
     concept = ws.concept(nav.concept)
-    road_panel(ws, focus)
+    if landing:
+        road_panel(ws, focus)
     if surprise := st.session_state.pop("surprise", None):
         st.toast(surprise)
     left, right = st.columns([3, 2], gap="large")
+    with right:  # the card first: its deltas reach the browser before the graph's
+        card(ws, concept, nav, focus)
     with left:
         graph_panel(ws, nav)
         wander_panel(ws, nav, curiosity, focus)
         trail_panel(ws, focus)
-    with right:
-        card(ws, concept, nav, focus)
+    state.write(nav)
+    record_visit(nav)

@@ -27,8 +27,9 @@ EDGE_STYLE = {"requires": {"color": "#6b7280", "dashes": False},
               "built_on": {"color": "#2563eb", "dashes": True},
               "related": {"color": "#d1d5db", "dashes": [2, 6]}}
 OPTIONS = {
-    "nodes": {"shape": "dot", "font": {"size": 14, "face": "sans-serif"}, "borderWidth": 1},
-    "edges": {"smooth": {"enabled": True, "type": "continuous"}, "width": 1.2},
+    "nodes": {"shape": "dot", "size": 14, "font": {"size": 14, "face": "sans-serif"},
+              "borderWidth": 1},
+    "edges": {"smooth": {"enabled": True, "type": "continuous"}, "width": 1.2, "arrows": "to"},
     "physics": {"solver": "forceAtlas2Based",
                 "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110},
                 "stabilization": {"enabled": True, "iterations": 300, "fit": True}},
@@ -55,13 +56,13 @@ def score_colour(p: float | None) -> str:
 
 def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *, depth: int = 1,
               scores: dict[str, float] | None = None, highlight: tuple[str, ...] = (),
-              max_nodes: int = 80) -> VisGraph:
+              max_nodes: int = 40) -> VisGraph:
     """The focus and its neighbours within `depth` hops, coloured by score.
 
     `highlight` (a path, say) is always included and drawn with thick edges between its steps.
     Arrows point from a prerequisite (or lower layer) up to what it leads to.
     """
-    ids = neighborhood(g, focus, depth=depth, max_nodes=max_nodes)
+    ids = neighborhood(g, focus, depth=depth, max_nodes=max_nodes, rank=scores)
     ids += [h for h in highlight if h in g and h not in ids]
     chosen = set(ids)
     on_path = set(zip(highlight, highlight[1:], strict=False))
@@ -71,19 +72,28 @@ def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *, depth: int = 1,
     for cid in ids:
         c = graph.concepts[cid]
         p = scores.get(cid) if scores else None
-        score = f" · {p:.0%} likely to change a decision" if p is not None else ""
-        net.add_node(cid, label=c.name, title=f"{c.name} ({layer_names.get(c.layer, c.layer)})"
-                     f"{score}", color=score_colour(p), size=26 if cid == focus else 14,
-                     borderWidth=3 if cid == focus or cid in highlight else 1)
+        score = f" · {p:.0%}" if p is not None else ""
+        extra = {"size": 26} if cid == focus else {}
+        if cid == focus or cid in highlight:
+            extra["borderWidth"] = 3
+        net.add_node(cid, label=c.name, title=f"{c.name} · {layer_names.get(c.layer, c.layer)}"
+                     f"{score}", color=score_colour(p), **extra)
     for src, dst, data in g.edges(data=True):
         if src in chosen and dst in chosen:
             style = EDGE_STYLE[data["kind"]]
             bold = (src, dst) in on_path
-            relation = {"requires": "requires", "built_on": "is built on",
-                        "related": "is related to"}[data["kind"]]
-            why = f": {data['why']}" if data["why"] else ""
-            net.add_edge(dst, src, title=f"{graph.concepts[src].name} {relation} "
-                         f"{graph.concepts[dst].name}{why}", color=style["color"],
-                         dashes=style["dashes"], width=4 if bold else 1.2,
-                         arrows="to" if data["kind"] != "related" else "")
-    return VisGraph(net.nodes, net.edges, OPTIONS)
+            # No edge tooltips: the style says the relation, the card says why, and every
+            # byte of a new edge travels on the click that brings it.
+            edge = {"color": style["color"]}
+            if style["dashes"]:
+                edge["dashes"] = style["dashes"]
+            if bold:
+                edge["width"] = 4
+            if data["kind"] == "related":
+                edge["arrows"] = {"to": {"enabled": False}}
+            net.add_edge(dst, src, **edge)
+    # Per-node defaults live in OPTIONS: every byte here is resent when a node changes.
+    nodes = [{k: v for k, v in n.items() if k != "shape"} for n in net.nodes]
+    edges = [{k: v for k, v in e.items() if not (k == "arrows" and v == "to")}
+             for e in net.edges]
+    return VisGraph(nodes, edges, OPTIONS)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 
 def heading(at) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("### "))
+    found = [m.value for m in at.markdown if m.value.startswith("### ")]
+    assert found, (at.exception, [m.value for m in at.markdown], [e.value for e in at.error])
+    return found[0]
+
+
+def pill(at, key: str):
+    return next(p for p in at.button_group if p.key == key)
 
 
 def param(at, key: str) -> str:
@@ -23,11 +29,18 @@ def test_deep_link_focuses_the_concept(app):
 def test_clicking_a_neighbour_updates_card_and_url(app):
     app.query_params["concept"] = "momentum"
     app.run()
-    app.button(key="up-adam").click().run()
+    pill(app, "up").set_value("adam").run()
     assert heading(app) == "### Adam optimizer"
     assert param(app, "concept") == "adam"
-    app.button(key="pre-momentum").click().run()
+    pill(app, "pre").set_value("momentum").run()
     assert heading(app) == "### Momentum"
+
+
+def test_why_chain_is_clickable(app):
+    app.query_params["concept"] = "float16"
+    app.run()
+    pill(app, "why0").set_value("adam").run()
+    assert heading(app) == "### Adam optimizer"
 
 
 def test_card_shows_score_and_why(app):
