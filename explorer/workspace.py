@@ -37,7 +37,8 @@ def ensure_built(data_dir: Path | None = None, db_path: Path | None = None,
     """Build the database if it is missing or older than the sources; None if it was current."""
     data_dir = data_dir or settings.path("EXPLORER_DATA")
     db_path = db_path or settings.path("EXPLORER_DB")
-    if db_path.exists() and is_current(db_path, data_dir):
+    if db_path.exists() and (settings.get("EXPLORER_AUTOBUILD") == "0"
+                             or is_current(db_path, data_dir)):
         return None
     if on_build:
         on_build()
