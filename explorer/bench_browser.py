@@ -214,6 +214,6 @@ def measure_app(app: Path, env: dict[str, str], start: str, names: dict[str, str
             "bytes_max": max(sent, default=float("nan")),
             "deflated_bytes_p50": statistics.median(c["deflated_bytes"] for c in out["clicks"])
             if out["clicks"] else float("nan"),
-            "http_requests_per_click": max((c["http_requests"] for c in out["clicks"]),
-                                           default=0)}
+            "http_requests_p50": statistics.median(c["http_requests"] for c in out["clicks"])
+            if out["clicks"] else float("nan")}
     return out

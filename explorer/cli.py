@@ -316,6 +316,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("bench")
+def cmd_bench(args: argparse.Namespace) -> int:
+    from . import bench  # noqa: PLC0415 (loads the model and, with --browser, Chromium)
+
+    rows = bench.run(synthetic=args.synthetic, browser=args.browser,
+                     progress=lambda msg: print(f"… {msg}", file=sys.stderr))
+    print(bench.to_json(rows) if args.json else bench.table(rows))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="explorer", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -370,6 +380,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--goal", default="build", help="build, architect, interview or research")
     s.add_argument("--year", type=float, help="the era (default: this year)")
     s.add_argument("--top", type=int, help="only the N most relevant (default: all)")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("bench", help="measure the budgets of DESIGN §10 on this machine")
+    s.add_argument("--synthetic", type=int, default=100_000, metavar="N",
+                   help="size of the synthetic graph (0 to skip it)")
+    s.add_argument("--browser", action="store_true",
+                   help="also measure in a real Chromium: first paint, clicks, bytes")
     s.add_argument("--json", action="store_true")
     return p
 
