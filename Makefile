@@ -26,7 +26,7 @@ test: $(STAMP) lint
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check explorer tests scripts streamlit_app.py
+	$(BIN)/ruff check explorer tests streamlit_app.py
 
 bench: $(STAMP)
 	$(BIN)/explorer bench
