@@ -62,9 +62,19 @@ class SentenceTransformerEmbedder:
 
     def embed(self, texts: list[str]) -> np.ndarray:
         self.load()
+        import torch  # noqa: PLC0415  (already imported by the model)
+
         with self._lock:
-            vecs = self._model.encode(texts, batch_size=64, normalize_embeddings=True,
-                                      convert_to_numpy=True, show_progress_bar=False)
+            # A query is encoded on one thread: with two, one core busy elsewhere (a Streamlit
+            # rerun, another process) turns 15 ms into 500 ms as torch waits at every layer.
+            threads = torch.get_num_threads()
+            if len(texts) <= 4:
+                torch.set_num_threads(1)
+            try:
+                vecs = self._model.encode(texts, batch_size=64, normalize_embeddings=True,
+                                          convert_to_numpy=True, show_progress_bar=False)
+            finally:
+                torch.set_num_threads(threads)
         return np.asarray(vecs, dtype=np.float32).reshape(len(texts), DIM)
 
 

@@ -330,5 +330,4 @@ def bench_search(searcher: Searcher, queries: Iterable[str], *, limit: int = 10,
         "p50_ms": _percentile(cold, 50), "p95_ms": _percentile(cold, 95),
         "max_ms": max(cold, default=0.0),
         "cached_vector_p95_ms": _percentile(cached, 95),
-        "brute_force_100k": bench_brute_force(),
     }

@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from ..workspace import Workspace
-from .card import Focus, concept_buttons
+from .card import Focus, concept_pills
 from .state import Nav
 from .text import md_escape
+
+SHOWN = 25  # decisions drawn before "Show all": each one is resent on every rerun
 
 
 def decisions_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
@@ -17,14 +19,18 @@ def decisions_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
                        key=lambda d: (-d.frequency_for(goal.id), d.text))
     st.caption(f"{len(decisions)} decisions, most frequent first. Frequencies and strengths are "
                "estimates, each written down with its reason in graph_data/decisions.yaml.")
-    for d in decisions:
+    shown = decisions if st.session_state.get("all-decisions") else decisions[:SHOWN]
+    for d in shown:
         with st.container(border=True):
-            st.markdown(f"**{d.frequency_for(goal.id):.0%}** · {md_escape(d.text)}")
             sensitive = "" if d.maturity_sensitive else " · mature tools do not remove it"
-            st.caption(f"{d.kind}{sensitive}")
-            ids = [inf.id for inf in sorted(d.informed_by, key=lambda i: -i.strength)]
-            whys = {inf.id: f"strength {inf.strength:.0%}: {inf.why}" for inf in d.informed_by}
-            cols = st.columns(min(len(ids), 4) or 1)
-            for i, cid in enumerate(ids):
-                with cols[i % len(cols)]:
-                    concept_buttons(ws, [cid], focus, f"dec-{d.id}", whys)
+            st.markdown(f"**{d.frequency_for(goal.id):.0%}** · {md_escape(d.text)}  \n"
+                        f":gray[{d.kind}{sensitive}]")
+            informs = sorted(d.informed_by, key=lambda i: -i.strength)
+            concept_pills(ws, "Informed by", [i.id for i in informs], focus, f"dec-{d.id}",
+                          help="\n".join(f"- **{md_escape(ws.graph.concepts[i.id].name)}** "
+                                         f"({i.strength:.0%}): {md_escape(i.why)}"
+                                         for i in informs),
+                          label_visibility="collapsed")
+    if len(shown) < len(decisions):
+        st.button(f"Show all {len(decisions)}", key="all-decisions-more",
+                  on_click=st.session_state.__setitem__, args=("all-decisions", True))

@@ -27,11 +27,9 @@ def plan_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
     st.markdown(f"**{len(plan.steps)} concepts · about {plan.total_hours:g} hours.** "
                 "Each comes after everything it requires; concepts you know are skipped.")
     for i, step in enumerate(plan.steps, 1):
-        cols = st.columns([4, 1, 1])
-        with cols[0]:
-            concept_button(f"{i}. {step.name}", step.id, focus, f"plan-{step.id}", step.why)
-        cols[1].caption(f"{step.hours:g} h")
-        cols[2].caption(f"{step.score:.0%}" if step.score is not None else "")
+        score = f" · {step.score:.0%} relevant" if step.score is not None else ""
+        concept_button(f"{i}. {step.name} · {step.hours:g} h{score}", step.id, focus,
+                       f"plan-{step.id}", step.why)
     if plan.skipped:
         st.caption("Skipped (known): " + md_escape(", ".join(
             ws.graph.concepts[c].name for c in plan.skipped if c in ws.graph.concepts)))
