@@ -164,7 +164,7 @@ def document_fields(graph: Graph) -> dict[str, list[tuple[str, str]]]:
 
 
 def write_index(con: duckdb.DuckDBPyConnection, graph: Graph) -> int:
-    """Fill the search tables (migration m003) for `graph`; returns the number of postings.
+    """Fill the search tables (migrations m003, m004) for `graph`; returns the posting count.
 
     What does not depend on the query is computed here: each posting's length-normalised term
     frequency `tf / (1 - B + B * field_len / avg_len)` and each term's idf.
@@ -305,10 +305,11 @@ def typo_corrections(cur: duckdb.DuckDBPyConnection, terms: list[str]) -> dict[s
     return {word: sorted(found) for word, (_, found) in sorted(best.items())}
 
 
-def typo_search(cur: duckdb.DuckDBPyConnection, terms: list[str], *,
-                limit: int = 50) -> list[KeywordHit]:
-    """BM25 over names and aliases with misspelt query terms replaced by their corrections."""
-    fixes = typo_corrections(cur, terms)
+def typo_search(cur: duckdb.DuckDBPyConnection, terms: list[str], *, limit: int = 50,
+                fixes: dict[str, list[str]] | None = None) -> list[KeywordHit]:
+    """BM25 over names and aliases with misspelt query terms replaced by their corrections
+    (`fixes`, from typo_corrections, when the caller has them already)."""
+    fixes = typo_corrections(cur, terms) if fixes is None else fixes
     if not fixes:
         return []
     corrected = [t for typed in fixes for t in fixes[typed]]

@@ -6,7 +6,8 @@ only and says so in `SearchResult.note`. It never raises on a query, whatever th
 
 Ranking: a query equal to a concept's name or alias (ignoring case and punctuation) puts that
 concept first; the rest is reciprocal-rank fusion (RRF) of the semantic list (cosine similarity
-against one float32 matrix of concept vectors), the BM25 keyword list and the typo list.
+against one float32 matrix of concept vectors), the BM25 keyword list (keyword.py), the typo list
+and the concepts whose name appears inside the query.
 """
 
 from __future__ import annotations
@@ -100,25 +101,10 @@ class Searcher:
                  background: bool = True):
         self.store = store
         cur = store.cursor()
-        self._concepts: dict[str, tuple[str, tuple[str, ...], str]] = {}
-        self._exact: dict[str, list[str]] = {}
-        for cid, name, aliases, layer in cur.execute(
-                "SELECT id, name, aliases, layer FROM concepts ORDER BY position").fetchall():
-            self._concepts[cid] = (name, tuple(aliases or ()), layer)
-        # Names before aliases, so "Adam" the name outranks "adam" the alias of something else.
-        keys = [(k, cid) for cid, (name, _, _) in self._concepts.items()
-                for k in (*keyword.name_variants(name), cid)]
-        keys += [(a, cid) for cid, (_, aliases, _) in self._concepts.items() for a in aliases]
-        self._phrases: dict[tuple[str, ...], list[str]] = {}
-        for text, cid in keys:
-            ids = self._exact.setdefault(keyword.name_key(text), [])
-            if cid not in ids:
-                ids.append(cid)
-            words = keyword.phrase(text)
-            if text != cid and any(w not in keyword.STOPWORDS for w in words):
-                ids = self._phrases.setdefault(words, [])
-                if cid not in ids:
-                    ids.append(cid)
+        self._concepts: dict[str, tuple[str, tuple[str, ...], str]] = {
+            cid: (name, tuple(aliases or ()), layer) for cid, name, aliases, layer in cur.execute(
+                "SELECT id, name, aliases, layer FROM concepts ORDER BY position").fetchall()}
+        self._exact, self._phrases = self._name_indexes()
         # Snippet candidates, held in memory: a query costs no SQL beyond the keyword ranking.
         self._texts: dict[str, tuple[str, ...]] = {
             cid: (summary or "", *(symptoms or ()), *(decided or ()))
@@ -149,6 +135,26 @@ class Searcher:
         else:
             self._load(embedder_factory)
 
+    def _name_indexes(self) -> tuple[dict[str, list[str]], dict[tuple[str, ...], list[str]]]:
+        """name key -> ids (for exact matches, ids included) and word sequence -> ids (for
+        names mentioned inside a query). Names come before aliases, so a concept named "Adam"
+        outranks one that merely has "adam" as an alias."""
+        exact: dict[str, list[str]] = {}
+        phrases: dict[tuple[str, ...], list[str]] = {}
+        names = [(text, cid) for cid, (name, _, _) in self._concepts.items()
+                 for text in (*keyword.name_variants(name), cid)]
+        names += [(a, cid) for cid, (_, aliases, _) in self._concepts.items() for a in aliases]
+        for text, cid in names:
+            ids = exact.setdefault(keyword.name_key(text), [])
+            if cid not in ids:
+                ids.append(cid)
+            words = keyword.phrase(text)
+            if text != cid and any(w not in keyword.STOPWORDS for w in words):
+                ids = phrases.setdefault(words, [])
+                if cid not in ids:
+                    ids.append(cid)
+        return exact, phrases
+
     # -- the model, off the critical path -------------------------------------------------------
 
     def _fail(self, reason: str) -> None:
@@ -174,7 +180,8 @@ class Searcher:
         ids, matrix, model_id = self.store.vectors()
         if model_id != embedder.model_id:
             ids, matrix = [], np.zeros((0, matrix.shape[1]), dtype=np.float32)
-        missing = [cid for cid in self._concepts if cid not in set(ids)]
+        stored = set(ids)
+        missing = [cid for cid in self._concepts if cid not in stored]
         if len(missing) > MAX_TOP_UP:
             raise RuntimeError(f"{len(missing)} concepts have no vector for {embedder.model_id};"
                                " run `explorer build`")
@@ -246,10 +253,13 @@ class Searcher:
         cur = self.store.cursor()
         lists: dict[str, list[str]] = {"keyword": [], "typo": [], "semantic": [],
                                        "mention": keyword.mentions(query, self._phrases)}
+        fixes: dict[str, list[str]] = {}
         try:
             lists["keyword"] = [h.id for h in keyword.bm25(cur, terms, limit=LIST_DEPTH)]
             if any(len(t) >= 4 and t not in self._vocab for t in terms):
-                lists["typo"] = [h.id for h in keyword.typo_search(cur, terms, limit=LIST_DEPTH)]
+                fixes = keyword.typo_corrections(cur, terms)
+                lists["typo"] = [h.id for h in keyword.typo_search(cur, terms, limit=LIST_DEPTH,
+                                                                   fixes=fixes)]
         except duckdb.Error as exc:  # an index from an older build: say so, do not crash
             note = f"keyword index unusable ({exc}); run `explorer build --force`"
         # Sequential on purpose: embedding in a thread while DuckDB runs was 3-10x slower at
@@ -261,9 +271,15 @@ class Searcher:
                 mode, note = "keywords", f"keywords only: the model failed on this query: {exc}"
         fused = rrf(lists)
         exact = self.exact(query)
-        for rank, cid in enumerate(exact):
+        for rank, cid in enumerate(exact):  # above every fused score (all < 1), in order
             score, found = fused.get(cid, (0.0, set()))
             fused[cid] = (2.0 - rank / (len(exact) + 1) + score, found | {"exact"})
+        # "adma" -> "adam", "gradiant descnet" -> "gradient descent": a whole misspelt name
+        # comes right after the exact matches.
+        for cid in self._misspelt_names(query, fixes):
+            score, found = fused.get(cid, (0.0, set()))
+            if "exact" not in found:
+                fused[cid] = (1.0 + score, found | {"typo"})
         ranked = sorted(fused.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
         snippets = self._snippets([cid for cid, _ in ranked], set(terms))
         hits = []
@@ -274,6 +290,16 @@ class Searcher:
             hits.append(Hit(cid, name, aliases, layer, score,
                             tuple(m for m in MATCH_ORDER if m in found), snippets.get(cid, "")))
         return SearchResult(hits, mode, note)
+
+    def _misspelt_names(self, query: str, fixes: dict[str, list[str]],
+                        most: int = 16) -> list[str]:
+        """Concepts whose whole name or alias is the query with its typos corrected."""
+        if not fixes:
+            return []
+        variants: list[tuple[str, ...]] = [()]
+        for word in keyword.phrase(query):
+            variants = [v + (c,) for v in variants for c in fixes.get(word, [word])][:most]
+        return list(dict.fromkeys(cid for v in variants for cid in self._phrases.get(v, ())))
 
     def _snippets(self, ids: list[str], terms: set[str]) -> dict[str, str]:
         """Per concept, the summary or symptom sharing most words with the query."""

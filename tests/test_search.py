@@ -106,6 +106,10 @@ def test_typo_tolerance_on_names_and_aliases(store):
     searcher = Searcher(store, HashEmbedder, background=False)
     hit = searcher.search("adma", limit=3).hits[0]
     assert hit.id == "adam" and "typo" in hit.matched_by
+    # a whole misspelt name comes first, whatever the semantic list says
+    hits = searcher.search("floating pont overflw").hits
+    assert hits[0].id == "overflow" and hits[0].score > 1 > hits[1].score
+    assert "typo" in hits[0].matched_by
 
 
 def test_rrf_order():
@@ -273,3 +277,14 @@ def test_the_default_model_is_shared_by_every_searcher():
     from explorer.search import default_embedder
 
     assert default_embedder() is default_embedder()
+
+
+def test_bench_search_reports_latency(store):
+    from explorer.search import bench_brute_force, bench_search
+
+    searcher = Searcher(store, HashEmbedder, background=False)
+    result = bench_search(searcher, ["adam", "softmax overflow", "", "loss is nan"])
+    assert result["queries"] == 3 and result["mode"] == "hybrid"
+    assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["max_ms"]
+    brute = bench_brute_force(n=2_000, repeats=3)
+    assert brute["n"] == 2_000 and brute["p95_ms"] > 0

@@ -67,12 +67,13 @@ def test_search_walk_mark_reload_and_back(browser_page, app_url, artifacts):
     page.get_by_role("button", name="Gradient descent", exact=True).first.click()
     wait_card(page, "Gradient descent", "gradient-descent")
 
-    # Click through three concepts: two graph nodes and a card link.
+    # Click through three concepts: two graph nodes and a prerequisite on the card.
     click_node(page, "momentum")
     wait_card(page, "Momentum", "momentum")
     click_node(page, "adam")
     wait_card(page, "Adam optimizer", "adam")
-    page.get_by_role("button", name="RMSProp", exact=True).first.click()
+    page.locator("[data-testid='stButtonGroup'] button",
+                 has_text=re.compile("^RMSProp$")).first.click()
     wait_card(page, "RMSProp", "rmsprop")
 
     page.get_by_role("button", name="I know this").click()
