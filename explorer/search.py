@@ -17,6 +17,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import duckdb
@@ -124,6 +125,7 @@ class Searcher:
         self._embedder: Embedder | None = None
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-query")
         self._done = threading.Event()
         self._status = "keywords only: the model is loading"
         self._ready = False
@@ -254,6 +256,10 @@ class Searcher:
         lists: dict[str, list[str]] = {"keyword": [], "typo": [], "semantic": [],
                                        "mention": keyword.mentions(query, self._phrases)}
         fixes: dict[str, list[str]] = {}
+        # The query vector is computed on the model's thread while DuckDB runs the keyword
+        # queries here: torch (one thread) and DuckDB both release the GIL, so they overlap.
+        pending = (self._pool.submit(self._query_vector, query)
+                   if ready and self._ids else None)
         try:
             lists["keyword"] = [h.id for h in keyword.bm25(cur, terms, limit=LIST_DEPTH)]
             if any(len(t) >= 4 and t not in self._vocab for t in terms):
@@ -262,11 +268,9 @@ class Searcher:
                                                                    fixes=fixes)]
         except duckdb.Error as exc:  # an index from an older build: say so, do not crash
             note = f"keyword index unusable ({exc}); run `explorer build --force`"
-        # Sequential on purpose: embedding in a thread while DuckDB runs was 3-10x slower at
-        # p95 on two cores (torch's and DuckDB's thread pools fight for them).
-        if ready and self._ids:
+        if pending is not None:
             try:
-                lists["semantic"] = [cid for cid, _ in self.semantic(query)]
+                lists["semantic"] = [cid for cid, _ in self._nearest(pending.result())]
             except Exception as exc:  # noqa: BLE001  (a query never fails for the model's sake)
                 mode, note = "keywords", f"keywords only: the model failed on this query: {exc}"
         fused = rrf(lists)
