@@ -21,6 +21,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import store
 from .model import Graph
 
 # Each migration is (version, name, SQL). Never edit one that has shipped; append a new one.
@@ -96,18 +97,7 @@ class Summary:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables").fetchall()}
-    done = set()
-    if "schema_migrations" in tables:
-        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    for version, name, sql in MIGRATIONS:
-        if version in done:
-            continue
-        con.execute("BEGIN")
-        con.execute(sql)
-        con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
-        con.execute("COMMIT")
+    store.migrate(con, MIGRATIONS)
 
 
 def utc_now() -> datetime:

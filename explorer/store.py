@@ -92,14 +92,17 @@ class BuildResult:
     seconds: float
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> None:
+def migrate(con: duckdb.DuckDBPyConnection,
+            migrations: tuple[tuple[int, str, str], ...] = MIGRATIONS) -> None:
+    """Apply the numbered migrations not yet recorded in `schema_migrations`, each in its own
+    transaction (the progress file shares this with the graph file, with its own list)."""
     tables = {
         r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
     }
     done = set()
     if "schema_migrations" in tables:
         done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    for version, name, sql in MIGRATIONS:
+    for version, name, sql in migrations:
         if version in done:
             continue
         con.execute("BEGIN")
