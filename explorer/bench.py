@@ -143,7 +143,8 @@ def _browser_rows(ws: Workspace, work: Path, synthetic: int,
                 "KB"),
             Row("data per click, deflated on the wire, p50", label,
                 m["deflated_bytes_p50"] / 1000, kb, "KB"),
-            Row("HTTP requests per click, p50", label, m["http_requests_p50"], 0, ""),
+            Row("HTTP bytes per click (cache hits are 0), p50", label,
+                m["http_bytes_p50"] / 1000, None, "KB"),
         ]
     return rows
 

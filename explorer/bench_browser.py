@@ -86,8 +86,15 @@ class WireLog:
         self.ws_deflated = 0  # what the frames weigh with permessage-deflate, per frame
         self.last_frame = time.monotonic()
         self.requests: list[str] = []
+        self.http_bytes = 0  # bytes that really crossed the network (cache hits count 0)
         page.on("request", lambda req: self.requests.append(req.url))
         page.on("websocket", self._watch)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on("Network.loadingFinished", self._http)
+
+    def _http(self, event: dict) -> None:
+        self.http_bytes += int(event.get("encodedDataLength") or 0)
 
     def _watch(self, ws) -> None:
         ws.on("framereceived", lambda payload: self._count("in", payload))
@@ -105,8 +112,8 @@ class WireLog:
         else:
             self.ws_out += size
 
-    def mark(self) -> tuple[int, int, int, int]:
-        return self.ws_in, self.ws_out, len(self.requests), self.ws_deflated
+    def mark(self) -> tuple[int, int, int, int, int]:
+        return self.ws_in, self.ws_out, len(self.requests), self.ws_deflated, self.http_bytes
 
     def wait_quiet(self, page, quiet_s: float = 0.5, timeout_s: float = 10.0) -> None:
         deadline = time.monotonic() + timeout_s
@@ -200,7 +207,8 @@ def measure_app(app: Path, env: dict[str, str], start: str, names: dict[str, str
                                   "graph_ms": seen["graph"] - pressed,
                                   "bytes": (after[0] - before[0]) + (after[1] - before[1]),
                                   "deflated_bytes": after[3] - before[3],
-                                  "http_requests": after[2] - before[2]})
+                                  "http_requests": after[2] - before[2],
+                                  "http_bytes": after[4] - before[4]})
             visited.add(target)
             focus = target
             page.wait_for_selector(READY)
@@ -214,6 +222,6 @@ def measure_app(app: Path, env: dict[str, str], start: str, names: dict[str, str
             "bytes_max": max(sent, default=float("nan")),
             "deflated_bytes_p50": statistics.median(c["deflated_bytes"] for c in out["clicks"])
             if out["clicks"] else float("nan"),
-            "http_requests_p50": statistics.median(c["http_requests"] for c in out["clicks"])
+            "http_bytes_p50": statistics.median(c["http_bytes"] for c in out["clicks"])
             if out["clicks"] else float("nan")}
     return out

@@ -15,12 +15,11 @@ def to_networkx(graph: Graph) -> nx.DiGraph:
     `requires` and `built_on` point down, at the prerequisite or the hidden lower layer.
     """
     g = nx.DiGraph()
-    for c in graph.concepts.values():
-        g.add_node(c.id, name=c.name, layer=c.layer)
-    for src, dst, kind, why in graph.edges():
-        # A pair joined by two kinds keeps the stronger meaning (requires > built_on > related).
-        if not g.has_edge(src, dst):
-            g.add_edge(src, dst, kind=kind, why=why)
+    g.add_nodes_from((c.id, {"name": c.name, "layer": c.layer}) for c in graph.concepts.values())
+    # A pair joined by two kinds keeps the stronger meaning (requires > built_on > related):
+    # edges come strongest first, so adding them in reverse lets the strongest write last.
+    g.add_edges_from((src, dst, {"kind": kind, "why": why})
+                     for src, dst, kind, why in reversed(graph.edges()))
     return g
 
 

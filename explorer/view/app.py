@@ -58,6 +58,3 @@ def main() -> None:
         VIEWS[nav.view](ws, nav, focus)
     state.write(nav)
     record_visit(nav)
-    # Created after the page is drawn: importing torch in the background competes for the GIL,
-    # so the first run sends the page before the model starts loading.
-    resources.searcher()

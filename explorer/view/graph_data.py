@@ -78,8 +78,8 @@ def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *, depth: int = 1,
             extra["borderWidth"] = 3
         net.add_node(cid, label=c.name, title=f"{c.name} · {layer_names.get(c.layer, c.layer)}"
                      f"{score}", color=score_colour(p), **extra)
-    for src, dst, data in g.edges(data=True):
-        if src in chosen and dst in chosen:
+    for src, dst, data in ((u, v, d) for u in ids for _, v, d in g.out_edges(u, data=True)):
+        if dst in chosen:
             style = EDGE_STYLE[data["kind"]]
             bold = (src, dst) in on_path
             # No edge tooltips: the style says the relation, the card says why, and every

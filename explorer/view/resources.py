@@ -26,7 +26,9 @@ def workspace() -> Workspace:
 
 @st.cache_resource(show_spinner=False)
 def searcher() -> Searcher:
-    """Starts loading the embedding model in the background; search works on keywords until then."""
+    """Created on the first search, which starts loading the model in the background (search
+    runs on keywords until it is ready). Importing torch holds the GIL for seconds, so doing it
+    at start-up would slow the first paint and the first clicks of everyone who never searches."""
     return Searcher(workspace().store)
 
 
@@ -43,18 +45,18 @@ class _Scores:
     """Relevance per (goal, year), a few kept: moving the era slider back is instant."""
 
     def __init__(self, size: int = 8):
-        self._cache: OrderedDict[tuple[str, int], Scores] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int], tuple[Scores, dict[str, float]]] = OrderedDict()
         self._lock = threading.Lock()
         self._size = size
 
-    def get(self, ws: Workspace, goal: str, year: int) -> Scores:
+    def get(self, ws: Workspace, goal: str, year: int) -> tuple[Scores, dict[str, float]]:
         key = (goal, year)
         with self._lock:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-            value = decision_relevance(ws.graph, goal, year)
-            self._cache[key] = value
+            scores = decision_relevance(ws.graph, goal, year)
+            self._cache[key] = value = (scores, scores.probabilities())
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
             return value
@@ -67,9 +69,10 @@ def _score_cache() -> _Scores:
 
 def scores(goal: str, year: int) -> Scores:
     """Relevance with reasons (built on lookup) for every concept."""
-    return _score_cache().get(workspace(), goal, year)
+    return _score_cache().get(workspace(), goal, year)[0]
 
 
 def probabilities(goal: str, year: int) -> dict[str, float]:
-    """Just the probabilities, for colouring and ranking (no reasons are built)."""
-    return scores(goal, year).probabilities()
+    """Just the probabilities, for colouring and ranking (no reasons are built); shared, so
+    callers must not change it."""
+    return _score_cache().get(workspace(), goal, year)[1]
