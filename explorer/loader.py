@@ -263,6 +263,10 @@ def _concept(ck: _Checker, raw: dict, rel: str) -> Concept | None:
     summary = ck.text(raw, "summary", where, required=True)
     effort = raw.get("effort_hours", 1)
     effort = ck.number(effort, "effort_hours", where, 0.1, 1000) or 1.0
+    introduced = raw.get("introduced")
+    if introduced is not None:
+        introduced = ck.number(introduced, "introduced", where, *YEAR_RANGE)
+        introduced = int(introduced) if introduced is not None else None
     if not (cid and name and layer and summary):
         return None
     return Concept(
@@ -273,6 +277,7 @@ def _concept(ck: _Checker, raw: dict, rel: str) -> Concept | None:
         symptoms=ck.texts(raw, "symptoms", "symptom", where),
         maturity=_maturity(ck, raw, where),
         effort_hours=effort,
+        introduced=introduced,
         requires=ck.links(raw, "requires", where),
         built_on=ck.links(raw, "built_on", where),
         related=ck.links(raw, "related", where),

@@ -67,6 +67,9 @@ class Concept:
     # concept is in that year (0 = you must understand it, 1 = fully hidden).
     maturity: tuple[tuple[int, float], ...] = ()
     effort_hours: float = 1.0
+    # The year it was introduced (published, released), when that is after the 1970s: before
+    # it, the concept cannot change a decision. None for older ideas.
+    introduced: int | None = None
     requires: tuple[Link, ...] = ()
     built_on: tuple[Link, ...] = ()
     related: tuple[Link, ...] = ()
@@ -86,7 +89,7 @@ class Concept:
             "id": self.id, "name": self.name, "aliases": list(self.aliases), "layer": self.layer,
             "summary": self.summary, "details": self.details, "hook": self.hook,
             "symptoms": list(self.symptoms), "maturity": {y: v for y, v in self.maturity},
-            "effort_hours": self.effort_hours,
+            "effort_hours": self.effort_hours, "introduced": self.introduced,
             **{kind: [{"id": link.id, "why": link.why} for link in self.links(kind)]
                for kind in EDGE_KINDS},
             "references": [{"title": r.title, "url": r.url} for r in self.references],

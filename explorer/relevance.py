@@ -187,7 +187,8 @@ def decision_relevance(graph: Graph, goal: str, year: float, *,
             active.append((k, f, table))
             for i, r in table[0].items():
                 q[i] *= 1.0 - f * r
-    return Scores(index, goal, [_clamp(1.0 - x) for x in q], active, top_reasons)
+    p = [_clamp(1.0 - x) if index.exists(i, year) else 0.0 for i, x in enumerate(q)]
+    return Scores(index, goal, p, active, top_reasons)
 
 
 def rank(graph: Graph, goal: str, year: float, *, limit: int | None = None,
@@ -323,6 +324,7 @@ class _Index:
         self.goals = {g.id for g in graph.goals} or set(GOALS)
         concepts = list(graph.concepts.values())
         self.maturity = [c.maturity for c in concepts]
+        self.introduced = [c.introduced for c in concepts]
         n = len(concepts)
         # Down (toward the prerequisite / the hidden layer) and up, one list per relation.
         self.down = {BUILT_ON: [[] for _ in range(n)], REQUIRES: [[] for _ in range(n)]}
@@ -363,6 +365,11 @@ class _Index:
             raise ValueError(f"unknown goal '{goal}'; expected one of "
                              f"{', '.join(sorted(self.goals))}")
 
+    def exists(self, i: int, year: float) -> bool:
+        """A concept introduced after `year` cannot inform a decision or be scored then."""
+        y = self.introduced[i]
+        return y is None or year >= y
+
     def forget_years(self) -> None:
         with self._lock:
             self._leaks.clear()
@@ -402,7 +409,7 @@ class _Index:
         prev: dict[int, int] = {}
         for u, s in dec.sources.items():
             v = s * leak[u] if leak is not None else s
-            if v >= floor:
+            if v >= floor and self.exists(u, year):
                 val[u], prev[u] = v, -1
         heap = [(-v, u) for u, v in val.items()]
         heapq.heapify(heap)
@@ -464,8 +471,12 @@ class _Index:
         leak = self._leak_fn(year)
         tables = {True: self.search_up(target, leak), False: plain}
         out: dict[int, tuple[float, int]] = {}
+        if not self.exists(target, year):
+            return out, tables
         for sensitive, (g, _) in tables.items():
             for u, gu in g.items():
+                if not self.exists(u, year):
+                    continue
                 for k in self.informs.get(u, ()):
                     dec = self.decisions[k]
                     if dec.sensitive != sensitive:

@@ -77,6 +77,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE TABLE search_typo_keys (key VARCHAR, term VARCHAR);
     """,
     ),
+    (5, "m005_introduced", "ALTER TABLE concepts ADD COLUMN introduced INTEGER;"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -219,6 +220,7 @@ def write_graph(con: duckdb.DuckDBPyConnection, graph: Graph) -> dict[str, int]:
                 c.source.file if c.source else None,
                 c.source.line if c.source else None,
                 i,
+                c.introduced,
             )
             for i, c in enumerate(graph.concepts.values())
         ],
@@ -354,10 +356,11 @@ class Store:
             refs,
             sfile,
             sline,
+            introduced,
         ) in cur.execute(
             "SELECT id, name, layer, summary, hook, details, aliases, symptoms, "
             "maturity_years, maturity_values, effort_hours, refs, source_file, "
-            "source_line FROM concepts ORDER BY position"
+            "source_line, introduced FROM concepts ORDER BY position"
         ).fetchall():
             concepts[cid] = Concept(
                 id=cid,
@@ -370,6 +373,7 @@ class Store:
                 symptoms=tuple(symptoms or ()),
                 maturity=tuple(zip(years or (), values or (), strict=True)),
                 effort_hours=effort,
+                introduced=introduced,
                 requires=tuple(links.get((cid, "requires"), ())),
                 built_on=tuple(links.get((cid, "built_on"), ())),
                 related=tuple(links.get((cid, "related"), ())),

@@ -147,3 +147,12 @@ def test_missing_folder_and_files(tmp_path):
     assert "not a folder" in problems(tmp_path / "nope")[0]
     msgs = problems(tmp_path)
     assert any("layers.yaml" in m for m in msgs) and any("concepts/" in m for m in msgs)
+
+
+def test_introduced_year_is_read_and_checked(tiny_dir):
+    path = tiny_dir / "concepts/optimization.yaml"
+    path.write_text(path.read_text().replace("  effort_hours: 3\n  requires:\n",
+                                             "  effort_hours: 3\n  introduced: 2014\n  requires:\n"))
+    assert load_graph(tiny_dir).concepts["adam"].introduced == 2014
+    path.write_text(path.read_text().replace("introduced: 2014", "introduced: 3014"))
+    assert any("adam: introduced is 3014" in m for m in problems(tiny_dir))

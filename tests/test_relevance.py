@@ -239,3 +239,23 @@ def _graph(concepts: dict[str, dict], decisions: list[tuple[str, bool, float, di
                           tuple(Influence(c, s) for c, s in links.items()))
             for did, sensitive, f, links in decisions},
     )
+
+
+def test_a_concept_scores_nothing_before_it_was_introduced(tiny_graph):
+    """Adam (introduced 2014 here) neither scores nor passes reach to momentum before then."""
+    from dataclasses import replace
+
+    from explorer.model import Graph
+    from explorer.relevance import concept_relevance, decision_relevance
+
+    concepts = dict(tiny_graph.concepts)
+    concepts["adam"] = replace(concepts["adam"], introduced=2014)
+    graph = Graph(tiny_graph.layers, tiny_graph.goals, concepts, tiny_graph.decisions)
+    before, after = (decision_relevance(graph, "build", y) for y in (2010, 2020))
+    assert before["adam"].p == 0.0 and after["adam"].p > 0.0
+    # momentum is reached only through adam's decision link: nothing before 2014
+    assert all("adam" not in r.route() for r in before["momentum"].reasons)
+    for year in (2010, 2020):
+        for cid in ("adam", "momentum", "gradient-descent"):
+            whole = decision_relevance(graph, "build", year)[cid].p
+            assert concept_relevance(graph, cid, "build", year).p == pytest.approx(whole)
