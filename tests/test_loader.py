@@ -151,8 +151,9 @@ def test_missing_folder_and_files(tmp_path):
 
 def test_introduced_year_is_read_and_checked(tiny_dir):
     path = tiny_dir / "concepts/optimization.yaml"
-    path.write_text(path.read_text().replace("  effort_hours: 3\n  requires:\n",
-                                             "  effort_hours: 3\n  introduced: 2014\n  requires:\n"))
+    text = path.read_text().replace("  effort_hours: 3\n  requires:\n",
+                                    "  effort_hours: 3\n  introduced: 2014\n  requires:\n")
+    path.write_text(text)
     assert load_graph(tiny_dir).concepts["adam"].introduced == 2014
     path.write_text(path.read_text().replace("introduced: 2014", "introduced: 3014"))
     assert any("adam: introduced is 3014" in m for m in problems(tiny_dir))
