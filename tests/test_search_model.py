@@ -34,3 +34,14 @@ def test_real_model_finds_float16_for_a_nan_question(tiny_dir, tmp_path, model):
     sem = [cid for cid, _ in searcher.semantic("sixteen-bit numbers", limit=2)]
     assert "float16" in sem
     store.close()
+
+
+def test_query_path_matches_batch_encoding(model):
+    """Short inputs skip encode() (a query's fast path); the vectors must be the same."""
+    texts = ["loss becomes NaN in float16", "adam", "gradient clipping", "LU", "softmax overflow",
+             "a much longer sentence about ill-conditioned least squares problems"]
+    batch = model.embed(texts)  # more than 4: encode()
+    for i, text in enumerate(texts):
+        single = model.embed([text])[0]
+        assert abs(float(single @ batch[i]) - 1.0) < 1e-5
+        assert abs(float(single @ single) - 1.0) < 1e-5
