@@ -21,7 +21,7 @@ from . import settings
 from .embeddings import DIM, MODEL_ID
 from .relevance import bench_relevance
 from .search import Searcher, bench_brute_force, bench_search
-from .store import Store, write_database
+from .store import SCHEMA_VERSION, Store, read_meta, write_database
 from .synthetic import synthetic_graph
 from .workspace import Workspace
 
@@ -57,7 +57,8 @@ def synthetic_database(n: int, path: Path, seed: int = 1) -> tuple[Path, dict[st
     graph = synthetic_graph(n, seed=seed)
     source = f"synthetic:{n}:{seed}"
     names = {cid: c.name for cid, c in graph.concepts.items()}
-    if path.exists() and Store(path).meta().get("source_hash") == source:
+    meta = read_meta(path)
+    if meta.get("source_hash") == source and meta.get("schema_version") == str(SCHEMA_VERSION):
         return path, names
     rng = np.random.default_rng(seed)
 
