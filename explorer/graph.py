@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import networkx as nx
 
+from .bulk import gc_paused
 from .model import Graph
 
 
@@ -15,6 +16,11 @@ def to_networkx(graph: Graph) -> nx.DiGraph:
     `requires` and `built_on` point down, at the prerequisite or the hidden lower layer.
     """
     g = nx.DiGraph()
+    with gc_paused():
+        return _fill(g, graph)
+
+
+def _fill(g: nx.DiGraph, graph: Graph) -> nx.DiGraph:
     g.add_nodes_from((c.id, {"name": c.name, "layer": c.layer}) for c in graph.concepts.values())
     # A pair joined by two kinds keeps the stronger meaning (requires > built_on > related):
     # edges come strongest first, so adding them in reverse lets the strongest write last.

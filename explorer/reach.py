@@ -8,16 +8,14 @@ docstring of `relevance.py` and in docs/relevance.md.
 
 from __future__ import annotations
 
-import gc
 import heapq
 import math
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
+from .bulk import gc_paused
 from .model import GOALS, Graph, interpolate
 
 # Understanding u needs its prerequisite c less often than u itself: each `requires` hop keeps 60%.
@@ -365,20 +363,6 @@ def index_of(graph: Graph) -> Index:
 def forget_index(graph: Graph) -> None:
     """Drop the cached index of `graph` (the benchmark times building it)."""
     _INDEXES.pop(id(graph), None)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cycle collector while allocating many small acyclic objects: otherwise each
-    full collection rescans the whole graph (seconds at 100k concepts). Cycles created meanwhile
-    are collected after it resumes."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def clamp(x: float) -> float:

@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from .bulk import gc_paused
 from .keyword import write_index
 from .loader import load_graph, source_hash
 from .model import Concept, Decision, Goal, Graph, Influence, Layer, Link, Reference, Source
@@ -322,6 +323,10 @@ class Store:
 
     def load_graph(self) -> Graph:
         """Rebuild the model from the database (the services work on it in memory)."""
+        with gc_paused():  # 100k concepts: twice as fast
+            return self._load_graph()
+
+    def _load_graph(self) -> Graph:
         cur = self.cursor()
         layers = tuple(
             Layer(*r)
