@@ -18,6 +18,29 @@ KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
               "foundation": "Deeper foundation", "surprise": "Surprise"}
 
 
+def focus(concept_id: str) -> None:
+    """Callback of every concept button and pill: focus it in the explore view."""
+    state.go(state.read(resources.workspace().graph), concept=concept_id, view="explore")
+
+
+def arrive(ws: Workspace, nav: Nav) -> Nav:
+    """Apply a click on a graph node before anything is drawn."""
+    clicked = component.pending_click(GRAPH_KEY)
+    if isinstance(clicked, str) and clicked in ws.graph.concepts and clicked != nav.concept:
+        nav = state.go(nav, concept=clicked, view="explore")
+    if not state.trail():
+        state.visit(nav.concept)
+    return nav
+
+
+def record_visit(nav: Nav) -> None:
+    """Count the visit in the profile's progress, once per arrival, after the page is drawn
+    (a DuckDB write is the slowest step of a rerun)."""
+    if st.session_state.get("recorded") != (nav.profile, nav.concept):
+        st.session_state["recorded"] = (nav.profile, nav.concept)
+        resources.progress()[0].visit(nav.profile, nav.concept)
+
+
 def graph_panel(ws: Workspace, nav: Nav, highlight: tuple[str, ...] = (),
                 height: int = 560) -> None:
     scores = resources.probabilities(nav.goal, nav.era)
@@ -66,14 +89,8 @@ def explore(curiosity: float, *, landing: bool = False) -> None:
 
     A fragment rerun gets the arguments of the last full run, so the state is read afresh.
     """
-    from .app import arrive, record_visit  # noqa: PLC0415 (app imports this module)
-
     ws = resources.workspace()
     nav = arrive(ws, state.read(ws.graph))
-
-    def focus(concept_id: str) -> None:
-        state.go(state.read(ws.graph), concept=concept_id, view="explore")
-
     concept = ws.concept(nav.concept)
     if landing:
         road_panel(ws, focus)
