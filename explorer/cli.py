@@ -8,7 +8,6 @@ import json
 import sys
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +18,7 @@ from .loader import GraphError, load_graph
 from .paths import NoPath, connect
 from .plan import learning_plan, plan_markdown
 from .progress import DEFAULT_PROFILE, Progress, ProgressLocked
-from .relevance import concept_relevances, rank
+from .relevance import concept_relevances, decision_relevance, rank
 from .store import build
 from .wander import suggest
 from .workspace import UnknownConcept, Workspace
@@ -161,13 +160,9 @@ def cmd_relevance(args: argparse.Namespace) -> int:
     return 0
 
 
-def relevance_scores(graph, goal: str = "build") -> dict[str, float] | None:
-    """Decision relevance for `goal` this year, or None while the relevance module is absent."""
-    try:
-        from .relevance import decision_relevance  # noqa: PLC0415
-    except ImportError:
-        return None
-    return {cid: r.p for cid, r in decision_relevance(graph, goal, date.today().year).items()}
+def relevance_scores(graph, goal: str = "build") -> dict[str, float]:
+    """Decision relevance for `goal` this year (probabilities only: no reasons are built)."""
+    return decision_relevance(graph, goal, time.gmtime().tm_year).probabilities()
 
 
 def _ids(text: str | None) -> list[str]:

@@ -127,12 +127,10 @@ def card(ws: Workspace, concept: Concept, nav: Nav, focus: Focus) -> None:
         st.markdown("**You may need this when:** " + "; ".join(md_escape(s)
                                                                for s in concept.symptoms))
     g = ws.nx
-    for label, ids, whys, key in (
-            ("Builds on", prerequisites(g, concept.id),
-             {v: g.edges[concept.id, v]["why"] for v in prerequisites(g, concept.id)}, "pre"),
-            ("Leads to", leads_to(g, concept.id),
-             {u: g.edges[u, concept.id]["why"] for u in leads_to(g, concept.id)}, "up")):
-        ids = by_score(ids, nav)
+    below = {v: g.edges[concept.id, v]["why"] for v in prerequisites(g, concept.id)}
+    above = {u: g.edges[u, concept.id]["why"] for u in leads_to(g, concept.id)}
+    for label, whys, key in (("Builds on", below, "pre"), ("Leads to", above, "up")):
+        ids = by_score(list(whys), nav)
         shown = ids[:LIST_LIMIT]
         more = f" (the {len(shown)} most relevant of {len(ids)})" if len(ids) > len(shown) else ""
         if ids:
