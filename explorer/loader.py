@@ -1,4 +1,6 @@
-"""Load and validate a graph folder (`layers.yaml`, `goals.yaml`, `decisions.yaml`, `concepts/`).
+"""Load and validate a graph folder (`layers.yaml`, `goals.yaml`, `concepts/`, `decisions/`).
+
+Decisions may live in one `decisions.yaml`, in `decisions/*.yaml`, or both.
 
 Every problem is collected, not just the first, and each names its file, line and concept id, so
 one run of `explorer validate` tells an author everything to fix.
@@ -21,6 +23,7 @@ from .model import (
     DECISION_KINDS,
     Concept,
     Decision,
+    Evidence,
     Goal,
     Graph,
     Influence,
@@ -83,8 +86,15 @@ def normalise_id(text: str) -> str:
 
 def source_files(data_dir: Path) -> list[Path]:
     """The files a graph is made of, in a stable order."""
-    names = [data_dir / n for n in ("layers.yaml", "goals.yaml", "decisions.yaml")]
-    return [p for p in names if p.exists()] + sorted((data_dir / "concepts").glob("*.yaml"))
+    names = [data_dir / n for n in ("layers.yaml", "goals.yaml")]
+    return ([p for p in names if p.exists()] + decision_files(data_dir)
+            + sorted((data_dir / "concepts").glob("*.yaml")))
+
+
+def decision_files(data_dir: Path) -> list[Path]:
+    """`decisions.yaml` (if present) then `decisions/*.yaml`, in a stable order."""
+    single = data_dir / "decisions.yaml"
+    return ([single] if single.exists() else []) + sorted((data_dir / "decisions").glob("*.yaml"))
 
 
 def source_hash(data_dir: Path) -> str:
@@ -252,6 +262,32 @@ def _references(ck: _Checker, raw: dict, where) -> tuple[Reference, ...]:
     return tuple(refs)
 
 
+def _evidence(ck: _Checker, raw: dict, where) -> tuple[Evidence, ...]:
+    """Public threads where someone faced the decision: {url, title, summary}, http(s) only."""
+    value = raw.get("evidence") or []
+    if not isinstance(value, list):
+        ck.add(*where, "'evidence' must be a list of {url, title, summary}")
+        return ()
+    out = []
+    for item in value:
+        if not isinstance(item, dict):
+            ck.add(*where, f"evidence {item!r} must be a mapping with url, title and summary")
+            continue
+        line = _line(item)
+        at = (where[0], line, where[2])
+        url = ck.text(item, "url", at, required=True)
+        title = ck.text(item, "title", at, required=True)
+        summary = ck.text(item, "summary", at, required=True, limit="why")
+        if url and not re.match(r"^https?://[^\s/]+\.[^\s]+$", url):
+            ck.add(*at, f"evidence url {url!r} must be an http:// or https:// address")
+            continue
+        if url and title and summary:
+            out.append(Evidence(url, title, summary))
+    if len({e.url for e in out}) < len(out):
+        ck.add(*where, "evidence lists the same url twice")
+    return tuple(out)
+
+
 def _concept(ck: _Checker, raw: dict, rel: str) -> Concept | None:
     line = _line(raw)
     cid = ck.text(raw, "id", (rel, line, None), required=True, limit="id")
@@ -322,7 +358,8 @@ def _decision(ck: _Checker, raw: dict, rel: str, goals: set[str]) -> Decision | 
     if not (did and text and kind):
         return None
     return Decision(did, text, kind, sensitive, tuple(frequency), tuple(influences),
-                    ck.texts(raw, "symptoms", "symptom", where), Source(rel, line))
+                    ck.texts(raw, "symptoms", "symptom", where), Source(rel, line),
+                    evidence=_evidence(ck, raw, where))
 
 
 def _check_references(ck: _Checker, concepts: dict[str, Concept],
@@ -403,16 +440,17 @@ def load_graph(data_dir: str | Path) -> Graph:
         ck.add("concepts/", 0, None, f"{len(concepts):,} concepts; the limit is {MAX_CONCEPTS:,}")
 
     decisions: dict[str, Decision] = {}
-    path = data_dir / "decisions.yaml"
-    for raw in (ck.read(path) or []) if path.exists() else []:
-        decision = _decision(ck, raw, "decisions.yaml", goal_ids)
-        if decision is None:
-            continue
-        if decision.id in decisions:
-            ck.add("decisions.yaml", decision.source.line, decision.id,
-                   f"duplicate id (first defined at {decisions[decision.id].source})")
-            continue
-        decisions[decision.id] = decision
+    for path in decision_files(data_dir):
+        rel = path.relative_to(data_dir).as_posix()
+        for raw in ck.read(path) or []:
+            decision = _decision(ck, raw, rel, goal_ids)
+            if decision is None:
+                continue
+            if decision.id in decisions:
+                ck.add(rel, decision.source.line, decision.id,
+                       f"duplicate id (first defined at {decisions[decision.id].source})")
+                continue
+            decisions[decision.id] = decision
 
     _check_references(ck, concepts, decisions, {layer.id for layer in layers})
     _check_cycles(ck, concepts)

@@ -106,6 +106,15 @@ class Influence:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """A public thread where a practitioner faced a decision, and what they decided."""
+
+    url: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
 class Decision:
     id: str
     text: str
@@ -115,6 +124,7 @@ class Decision:
     informed_by: tuple[Influence, ...] = ()
     symptoms: tuple[str, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    evidence: tuple[Evidence, ...] = ()
 
     def frequency_for(self, goal: str) -> float:
         return dict(self.frequency).get(goal, 0.0)
