@@ -1,5 +1,5 @@
-"""Curiosity Explorer's page: a thin shell; all behaviour lives in `explorer/` (explorer.view)."""
+"""Curiosity Explorer's page: a thin shell; all behaviour lives in `explorer/` (explorer.web)."""
 
-from explorer.view.app import main
+from explorer.web.app import main
 
 main()

@@ -12,16 +12,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import settings
-from .graph import leads_to, neighborhood
-from .loader import GraphError, load_graph
-from .paths import NoPath, connect
-from .plan import learning_plan, plan_markdown
-from .progress import DEFAULT_PROFILE, Progress, ProgressLocked
-from .relevance import concept_relevances, decision_relevance, rank
-from .store import build
-from .wander import suggest
-from .workspace import UnknownConcept, Workspace
+from explorer import settings
+from explorer.domain.loader import GraphError, load_graph
+from explorer.domain.network import leads_to, neighborhood
+from explorer.domain.paths import NoPath, connect
+from explorer.domain.plan import learning_plan, plan_markdown
+from explorer.domain.relevance import concept_relevances, decision_relevance, rank
+from explorer.domain.wander import suggest
+from explorer.storage.graph_store import build
+from explorer.storage.progress import DEFAULT_PROFILE, Progress, ProgressLocked
+from explorer.storage.workspace import UnknownConcept, Workspace
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -56,7 +56,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 @command("build")
 def cmd_build(args: argparse.Namespace) -> int:
-    from .embeddings import SentenceTransformerEmbedder, cached_vector_source  # noqa: PLC0415
+    from explorer.search.embeddings import SentenceTransformerEmbedder, cached_vector_source  # noqa: PLC0415
 
     embedder = None if args.no_model else SentenceTransformerEmbedder()
     result = build(settings.path("EXPLORER_DATA"), settings.path("EXPLORER_DB"),
@@ -266,7 +266,7 @@ def progress_bar(done: int, total: int) -> None:
 
 def open_searcher():
     """A searcher whose model is loaded: the CLI waits for it rather than answer on keywords."""
-    from .search import Searcher  # noqa: PLC0415
+    from explorer.search.engine import Searcher  # noqa: PLC0415
 
     searcher = Searcher(open_workspace().store)
     if not searcher.wait():
@@ -300,7 +300,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 @command("eval")
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, format_report, load_queries  # noqa: PLC0415
+    from explorer.search.evaluate import evaluate, format_report, load_queries  # noqa: PLC0415
 
     try:
         queries = load_queries(args.queries)
@@ -313,7 +313,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 @command("bench")
 def cmd_bench(args: argparse.Namespace) -> int:
-    from . import bench  # noqa: PLC0415 (loads the model and, with --browser, Chromium)
+    from explorer.bench.run import run as bench  # noqa: PLC0415 (loads the model and, with --browser, Chromium)
 
     rows = bench.run(synthetic=args.synthetic, browser=args.browser,
                      progress=lambda msg: print(f"… {msg}", file=sys.stderr))

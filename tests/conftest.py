@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from explorer.embeddings import HashEmbedder
-from explorer.loader import load_graph
-from explorer.model import Graph
-from explorer.store import Store
+from explorer.domain.loader import load_graph
+from explorer.domain.model import Graph
+from explorer.search.embeddings import HashEmbedder
+from explorer.storage.graph_store import Store
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 

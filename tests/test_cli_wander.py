@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from explorer.cli import main
-from explorer.progress import Progress
-from explorer.store import build
+from explorer.storage.graph_store import build
+from explorer.storage.progress import Progress
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 ROAD = ["transistor", "gpu", "autodiff", "gradient-descent", "momentum", "adam"]

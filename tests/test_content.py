@@ -10,7 +10,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from explorer.loader import load_graph
+from explorer.domain.loader import load_graph
 from explorer.settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "graph_data"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.embeddings import (
+from explorer.domain.loader import load_graph
+from explorer.search.embeddings import (
     DIM,
     HashEmbedder,
     VectorCache,
@@ -13,8 +14,7 @@ from explorer.embeddings import (
     embed_graph,
     text_hash,
 )
-from explorer.loader import load_graph
-from explorer.store import Store, build
+from explorer.storage.graph_store import Store, build
 
 
 class CountingEmbedder(HashEmbedder):

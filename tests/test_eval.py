@@ -7,8 +7,8 @@ import json
 import pytest
 
 from explorer.cli import main
-from explorer.evaluate import DEFAULT_QUERIES, evaluate, load_queries, metrics, name_index
-from explorer.search import Hit, SearchResult
+from explorer.search.engine import Hit, SearchResult
+from explorer.search.evaluate import DEFAULT_QUERIES, evaluate, load_queries, metrics, name_index
 
 
 class FakeSearcher:
@@ -72,7 +72,7 @@ def test_names_match_ignoring_case_and_punctuation():
     index = name_index({cid: (n, a) for cid, (n, a, _) in FakeSearcher.concepts.items()})
     for text, cid in [("half precision", "float16"), ("FLOAT16", "float16"), ("fp-16", "float16"),
                       ("log-sum-exp  TRICK", "lse"), ("sgd", "sgd"), ("re-lu", "relu")]:
-        from explorer.keyword import name_key
+        from explorer.search.keywords import name_key
         assert index[name_key(text)] == {cid}, text
 
 

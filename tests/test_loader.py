@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.loader import MAX_FILE_BYTES, GraphError, load_graph
+from explorer.domain.loader import MAX_FILE_BYTES, GraphError, load_graph
 
 
 def append(path: Path, text: str) -> int:

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.graph import to_networkx
-from explorer.model import Concept, Graph, Layer, Link
-from explorer.paths import COST, RELATION, NoPath, PathStep, connect, edge_between, road
-from explorer.workspace import UnknownConcept
+from explorer.domain.model import Concept, Graph, Layer, Link
+from explorer.domain.network import to_networkx
+from explorer.domain.paths import COST, RELATION, NoPath, PathStep, connect, edge_between, road
+from explorer.storage.workspace import UnknownConcept
 
 
 def assert_real_edges(g: nx.DiGraph, steps: list[PathStep]) -> None:

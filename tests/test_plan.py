@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import explorer.plan
-from explorer.model import Concept, Graph, Layer, Link
-from explorer.plan import Plan, learning_plan, plan_markdown
-from explorer.workspace import UnknownConcept
+import explorer.domain.plan
+from explorer.domain.model import Concept, Graph, Layer, Link
+from explorer.domain.plan import Plan, learning_plan, plan_markdown
+from explorer.storage.workspace import UnknownConcept
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(explorer.plan).failed == 0
+    assert doctest.testmod(explorer.domain.plan).failed == 0
 
 
 def test_adam_plan_on_the_tiny_graph(tiny_graph: Graph) -> None:

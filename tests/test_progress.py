@@ -12,10 +12,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from explorer.loader import load_graph
-from explorer.model import Graph
-from explorer.progress import SCHEMA_VERSION, Progress, ProgressLocked
-from explorer.store import Store, build
+from explorer.domain.loader import load_graph
+from explorer.domain.model import Graph
+from explorer.storage.graph_store import Store, build
+from explorer.storage.progress import SCHEMA_VERSION, Progress, ProgressLocked
 
 
 class Clock:
@@ -176,7 +176,7 @@ def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path) -> No
 
 LOCK_PROBE = """
 import sys
-from explorer.progress import Progress, ProgressLocked
+from explorer.storage.progress import Progress, ProgressLocked
 try:
     Progress(sys.argv[1])
 except ProgressLocked as exc:

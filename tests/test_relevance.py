@@ -12,8 +12,8 @@ import dataclasses
 
 import pytest
 
-from explorer.model import Concept, Decision, Goal, Graph, Influence, Layer, Link
-from explorer.relevance import (
+from explorer.domain.model import Concept, Decision, Goal, Graph, Influence, Layer, Link
+from explorer.domain.relevance import (
     MIN_REACH,
     PREREQ_DECAY,
     Reason,
@@ -245,8 +245,8 @@ def test_a_concept_scores_nothing_before_it_was_introduced(tiny_graph):
     """Adam (introduced 2014 here) neither scores nor passes reach to momentum before then."""
     from dataclasses import replace
 
-    from explorer.model import Graph
-    from explorer.relevance import concept_relevance, decision_relevance
+    from explorer.domain.model import Graph
+    from explorer.domain.relevance import concept_relevance, decision_relevance
 
     concepts = dict(tiny_graph.concepts)
     concepts["adam"] = replace(concepts["adam"], introduced=2014)

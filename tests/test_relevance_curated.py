@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.loader import GraphError, load_graph
-from explorer.model import Graph
-from explorer.relevance import decision_relevance, descendants_count, rank
+from explorer.domain.loader import GraphError, load_graph
+from explorer.domain.model import Graph
+from explorer.domain.relevance import decision_relevance, descendants_count, rank
 from explorer.settings import PROJECT_ROOT
 
 DATA = PROJECT_ROOT / "graph_data"

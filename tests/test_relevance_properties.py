@@ -9,14 +9,14 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.model import GOALS, Concept, Decision, Goal, Graph, Influence, Layer, Link
-from explorer.relevance import (
+from explorer.bench.synthetic import synthetic_graph
+from explorer.domain.model import GOALS, Concept, Decision, Goal, Graph, Influence, Layer, Link
+from explorer.domain.relevance import (
     MIN_REACH,
     PREREQ_DECAY,
     concept_relevances,
     decision_relevance,
 )
-from explorer.synthetic import synthetic_graph
 
 TOL = 1e-9
 PROPS = settings(max_examples=80, deadline=None)

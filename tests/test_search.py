@@ -8,11 +8,11 @@ from collections import Counter
 
 import pytest
 
-from explorer import keyword
-from explorer.embeddings import HashEmbedder
-from explorer.model import Concept, Decision, Goal, Graph, Influence, Layer
-from explorer.search import MAX_QUERY_CHARS, Searcher, clean_query, rrf
-from explorer.store import Store
+from explorer.domain.model import Concept, Decision, Goal, Graph, Influence, Layer
+from explorer.search import keywords as keyword
+from explorer.search.embeddings import HashEmbedder
+from explorer.search.engine import MAX_QUERY_CHARS, Searcher, clean_query, rrf
+from explorer.storage.graph_store import Store
 
 
 def corpus() -> Graph:
@@ -274,13 +274,13 @@ def test_one_searcher_serves_many_threads(store):
 
 
 def test_the_default_model_is_shared_by_every_searcher():
-    from explorer.search import default_embedder
+    from explorer.search.engine import default_embedder
 
     assert default_embedder() is default_embedder()
 
 
 def test_bench_search_reports_latency(store):
-    from explorer.search import bench_brute_force, bench_search
+    from explorer.search.engine import bench_brute_force, bench_search
 
     searcher = Searcher(store, HashEmbedder, background=False)
     result = bench_search(searcher, ["adam", "softmax overflow", "", "loss is nan"])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from explorer.embeddings import MODEL_ID, SentenceTransformerEmbedder, cached_vector_source
-from explorer.search import Searcher
-from explorer.store import Store, build
+from explorer.search.embeddings import MODEL_ID, SentenceTransformerEmbedder, cached_vector_source
+from explorer.search.engine import Searcher
+from explorer.storage.graph_store import Store, build
 
 pytestmark = pytest.mark.model
 

@@ -7,9 +7,9 @@ import threading
 import duckdb
 import pytest
 
-from explorer.embeddings import cached_vector_source
-from explorer.loader import GraphError
-from explorer.store import SCHEMA_VERSION, Store, build, read_meta
+from explorer.domain.loader import GraphError
+from explorer.search.embeddings import cached_vector_source
+from explorer.storage.graph_store import SCHEMA_VERSION, Store, build, read_meta
 
 
 def test_round_trip_preserves_the_model(tiny_dir, tmp_path, tiny_graph):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from explorer.loader import ID_RE
-from explorer.model import DECISION_KINDS, GOALS
-from explorer.store import Store
-from explorer.synthetic import LAYERS, synthetic_graph
+from explorer.bench.synthetic import LAYERS, synthetic_graph
+from explorer.domain.loader import ID_RE
+from explorer.domain.model import DECISION_KINDS, GOALS
+from explorer.storage.graph_store import Store
 
 
 @pytest.mark.parametrize("n, decisions", [(1, 2), (12, None), (700, 30)])

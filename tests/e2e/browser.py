@@ -1,8 +1,8 @@
-"""Browser helpers for the e2e tests; they live in explorer.bench_browser, shared with the bench."""
+"""Browser helpers for the e2e tests; they live in explorer.bench.browser, shared with the bench."""
 
 from __future__ import annotations
 
-from explorer.bench_browser import NODE_POINT_JS, READY, WireLog, click_node
+from explorer.bench.browser import NODE_POINT_JS, READY, WireLog, click_node
 
 __all__ = ["NODE_POINT_JS", "READY", "WireLog", "click_node", "wait_focus"]
 

@@ -12,7 +12,7 @@ import json
 import streamlit as st
 from pyvis.network import Network
 
-from explorer.component import graph, pending_click
+from explorer.web.component import graph, pending_click
 
 HOSTILE = "<img src=x onerror=window.__pwned=1>"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer.component import graph
+from explorer.web.component import graph
 from tests.e2e.browser import NODE_POINT_JS, READY, WireLog, click_node
 
 APP = Path(__file__).with_name("component_demo_app.py")
@@ -33,7 +33,7 @@ def positions(page) -> dict[str, dict[str, float]]:
 
 
 def sent_message(at: AppTest) -> dict:
-    """The data the demo's graph got in the last run (kept by explorer.component per key)."""
+    """The data the demo's graph got in the last run (kept by explorer.web.component per key)."""
     return at.session_state["_explorer_graph_sent::demo"].message
 
 

@@ -1,0 +1,431 @@
+"""The DuckDB graph file: numbered migrations, an atomic build, and read-only access.
+
+A build writes a complete new file next to the target and renames it into place only when
+everything succeeded, so a failed build never touches the last good database. The app and CLI
+open the file read-only with one connection per process and a cursor per thread.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from explorer.domain.loader import load_graph, source_hash
+from explorer.domain.model import (
+    Concept,
+    Decision,
+    Goal,
+    Graph,
+    Influence,
+    Layer,
+    Link,
+    Reference,
+    Source,
+    gc_paused,
+)
+from explorer.search.keywords import write_index
+
+# Each migration is (version, name, SQL). Never edit one that has shipped; append a new one.
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "m001_graph",
+        """
+        CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR,
+                                        applied_at TIMESTAMP DEFAULT current_timestamp);
+        CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+        CREATE TABLE layers (id VARCHAR PRIMARY KEY, name VARCHAR, position INTEGER);
+        CREATE TABLE goals (id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR,
+                            position INTEGER);
+        CREATE TABLE concepts (
+            id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, layer VARCHAR NOT NULL,
+            summary VARCHAR, hook VARCHAR, details VARCHAR, aliases VARCHAR[],
+            symptoms VARCHAR[], maturity_years INTEGER[], maturity_values DOUBLE[],
+            effort_hours DOUBLE, refs JSON, source_file VARCHAR, source_line INTEGER,
+            position INTEGER);
+        CREATE TABLE edges (src VARCHAR, dst VARCHAR, kind VARCHAR, why VARCHAR,
+                            position INTEGER);
+        CREATE TABLE decisions (id VARCHAR PRIMARY KEY, text VARCHAR, kind VARCHAR,
+                                maturity_sensitive BOOLEAN, frequency JSON, symptoms VARCHAR[],
+                                source_file VARCHAR, source_line INTEGER, position INTEGER);
+        CREATE TABLE decision_links (decision_id VARCHAR, concept_id VARCHAR, strength DOUBLE,
+                                     why VARCHAR, position INTEGER);
+    """,
+    ),
+    (
+        2,
+        "m002_vectors",
+        """
+        CREATE TABLE vectors (concept_id VARCHAR PRIMARY KEY, model VARCHAR,
+                              text_hash VARCHAR, vec FLOAT[384]);
+    """,
+    ),
+    (
+        3,
+        "m003_keyword_index",
+        """
+        CREATE TABLE search_postings (term VARCHAR, concept_id VARCHAR, field VARCHAR,
+                                      tf INTEGER, field_len INTEGER, norm_tf DOUBLE);
+        CREATE TABLE search_terms (term VARCHAR PRIMARY KEY, df INTEGER, idf DOUBLE,
+                                   in_names BOOLEAN);
+        CREATE TABLE search_field_stats (field VARCHAR PRIMARY KEY, avg_len DOUBLE,
+                                         docs INTEGER);
+    """,
+    ),
+    (
+        4,
+        "m004_typo_keys",
+        """
+        CREATE TABLE search_typo_keys (key VARCHAR, term VARCHAR);
+    """,
+    ),
+    (5, "m005_introduced", "ALTER TABLE concepts ADD COLUMN introduced INTEGER;"),
+)
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+# Given a graph, returns (model id, {concept id: (text hash, vector)}); see embeddings.py.
+VectorSource = Callable[[Graph], tuple[str, dict[str, tuple[str, np.ndarray]]]]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    built: bool  # False when the sources were unchanged and the build was skipped
+    counts: dict[str, int]
+    seconds: float
+
+
+def migrate(con: duckdb.DuckDBPyConnection,
+            migrations: tuple[tuple[int, str, str], ...] = MIGRATIONS) -> None:
+    """Apply the numbered migrations not yet recorded in `schema_migrations`, each in its own
+    transaction (the progress file shares this with the graph file, with its own list)."""
+    tables = {
+        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    }
+    done = set()
+    if "schema_migrations" in tables:
+        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    for version, name, sql in migrations:
+        if version in done:
+            continue
+        con.execute("BEGIN")
+        con.execute(sql)
+        con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+        con.execute("COMMIT")
+
+
+def read_meta(path: Path) -> dict[str, str]:
+    """The meta table of a database file, or {} if it is missing or unreadable."""
+    if not path.exists():
+        return {}
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return dict(con.execute("SELECT key, value FROM meta").fetchall())
+    except duckdb.Error:
+        return {}
+
+
+def is_current(db_path: Path, data_dir: Path) -> bool:
+    meta = read_meta(db_path)
+    return meta.get("source_hash") == source_hash(data_dir) and meta.get("schema_version") == str(
+        SCHEMA_VERSION
+    )
+
+
+def build(
+    data_dir: str | Path,
+    db_path: str | Path,
+    *,
+    vectors: VectorSource | None = None,
+    force: bool = False,
+) -> BuildResult:
+    """Validate `data_dir` and write it to `db_path` atomically; a no-op if nothing changed.
+
+    Raises `loader.GraphError` before touching anything if the sources have problems.
+    """
+    start = time.perf_counter()
+    data_dir, db_path = Path(data_dir), Path(db_path)
+    digest = source_hash(data_dir)
+    if not force and is_current(db_path, data_dir):
+        meta = read_meta(db_path)
+        return BuildResult(
+            db_path, False, json.loads(meta.get("counts", "{}")), time.perf_counter() - start
+        )
+    graph = load_graph(data_dir)
+    counts = write_database(graph, db_path, source=digest, source_dir=str(data_dir),
+                            vectors=vectors)
+    return BuildResult(db_path, True, counts, time.perf_counter() - start)
+
+
+def write_database(graph: Graph, db_path: Path, *, source: str, source_dir: str = "",
+                   vectors: VectorSource | None = None) -> dict[str, int]:
+    """Write `graph` to a new file beside `db_path`, then rename it into place.
+
+    Until the rename, the previous file is untouched; on any error the new file is removed.
+    `source` identifies what was built (the source hash), so an unchanged rebuild is skipped.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            migrate(con)
+            counts = write_graph(con, graph)
+            if vectors is not None:
+                model_id, vecs = vectors(graph)
+                write_vectors(con, model_id, vecs)
+                counts["vectors"] = len(vecs)
+            meta = {
+                "schema_version": str(SCHEMA_VERSION),
+                "source_hash": source,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "source_dir": source_dir,
+                "counts": json.dumps(counts),
+            }
+            _insert(con, "meta", list(meta.items()))
+            con.execute("CHECKPOINT")
+        os.replace(tmp, db_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    return counts
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """executemany, which DuckDB refuses for an empty list."""
+    if rows:
+        marks = ", ".join("?" * len(rows[0]))
+        con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+
+
+def write_graph(con: duckdb.DuckDBPyConnection, graph: Graph) -> dict[str, int]:
+    con.execute("BEGIN")
+    _insert(con, "layers", [(la.id, la.name, la.position) for la in graph.layers])
+    _insert(con, "goals", [(g.id, g.name, g.description, i) for i, g in enumerate(graph.goals)])
+    _insert(
+        con,
+        "concepts",
+        [
+            (
+                c.id,
+                c.name,
+                c.layer,
+                c.summary,
+                c.hook,
+                c.details,
+                list(c.aliases),
+                list(c.symptoms),
+                [y for y, _ in c.maturity],
+                [v for _, v in c.maturity],
+                c.effort_hours,
+                json.dumps([{"title": r.title, "url": r.url} for r in c.references]),
+                c.source.file if c.source else None,
+                c.source.line if c.source else None,
+                i,
+                c.introduced,
+            )
+            for i, c in enumerate(graph.concepts.values())
+        ],
+    )
+    edges = graph.edges()
+    _insert(con, "edges", [(*e, i) for i, e in enumerate(edges)])
+    _insert(
+        con,
+        "decisions",
+        [
+            (
+                d.id,
+                d.text,
+                d.kind,
+                d.maturity_sensitive,
+                json.dumps(dict(d.frequency)),
+                list(d.symptoms),
+                d.source.file if d.source else None,
+                d.source.line if d.source else None,
+                i,
+            )
+            for i, d in enumerate(graph.decisions.values())
+        ],
+    )
+    links = [
+        (d.id, inf.id, inf.strength, inf.why, i)
+        for d in graph.decisions.values()
+        for i, inf in enumerate(d.informed_by)
+    ]
+    _insert(con, "decision_links", links)
+    write_index(con, graph)  # the keyword search tables (keyword.py)
+    con.execute("COMMIT")
+    per_layer = {la.id: 0 for la in graph.layers}
+    for c in graph.concepts.values():
+        per_layer[c.layer] = per_layer.get(c.layer, 0) + 1
+    return {
+        "concepts": len(graph.concepts),
+        "edges": len(edges),
+        "decisions": len(graph.decisions),
+        "decision_links": len(links),
+        **{f"layer:{k}": v for k, v in per_layer.items()},
+    }
+
+
+def write_vectors(
+    con: duckdb.DuckDBPyConnection, model_id: str, vecs: dict[str, tuple[str, np.ndarray]]
+) -> None:
+    """Insert vectors through Arrow: 100k rows take about a second (row-wise, minutes)."""
+    if not vecs:
+        return
+    ids = list(vecs)
+    matrix = np.stack([vecs[c][1] for c in ids]).astype(np.float32)
+    rows = pa.table({
+        "concept_id": ids, "model": [model_id] * len(ids),
+        "text_hash": [vecs[c][0] for c in ids],
+        "vec": pa.FixedSizeListArray.from_arrays(pa.array(matrix.ravel()), matrix.shape[1]),
+    })
+    con.register("new_vectors", rows)
+    try:
+        con.execute("BEGIN")
+        con.execute("INSERT INTO vectors SELECT * FROM new_vectors")
+        con.execute("COMMIT")
+    finally:
+        con.unregister("new_vectors")
+
+
+class Store:
+    """Read-only access to a built graph file; `Store()` with no path is an empty in-memory one.
+
+    One connection per Store (one Store per process); each call takes its own cursor, so a Store
+    can be shared by Streamlit's threads.
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else None
+        if self.path is None:
+            self._con = duckdb.connect(":memory:")
+            migrate(self._con)
+        else:
+            if not self.path.exists():
+                raise FileNotFoundError(f"no graph database at {self.path}; run `explorer build`")
+            self._con = duckdb.connect(str(self.path), read_only=True)
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> Store:
+        """An in-memory store holding `graph` (for tests and synthetic graphs)."""
+        store = cls()
+        write_graph(store._con, graph)
+        return store
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    def close(self) -> None:
+        self._con.close()
+
+    def meta(self) -> dict[str, str]:
+        return dict(self.cursor().execute("SELECT key, value FROM meta").fetchall())
+
+    def load_graph(self) -> Graph:
+        """Rebuild the model from the database (the services work on it in memory)."""
+        with gc_paused():  # 100k concepts: twice as fast
+            return self._load_graph()
+
+    def _load_graph(self) -> Graph:
+        cur = self.cursor()
+        layers = tuple(
+            Layer(*r)
+            for r in cur.execute(
+                "SELECT id, name, position FROM layers ORDER BY position"
+            ).fetchall()
+        )
+        goals = tuple(
+            Goal(*r)
+            for r in cur.execute(
+                "SELECT id, name, description FROM goals ORDER BY position"
+            ).fetchall()
+        )
+        links: dict[tuple[str, str], list[Link]] = {}
+        for src, dst, kind, why in cur.execute(
+            "SELECT src, dst, kind, why FROM edges ORDER BY position"
+        ).fetchall():
+            links.setdefault((src, kind), []).append(Link(dst, why or ""))
+        concepts = {}
+        for (
+            cid,
+            name,
+            layer,
+            summary,
+            hook,
+            details,
+            aliases,
+            symptoms,
+            years,
+            values,
+            effort,
+            refs,
+            sfile,
+            sline,
+            introduced,
+        ) in cur.execute(
+            "SELECT id, name, layer, summary, hook, details, aliases, symptoms, "
+            "maturity_years, maturity_values, effort_hours, refs, source_file, "
+            "source_line, introduced FROM concepts ORDER BY position"
+        ).fetchall():
+            concepts[cid] = Concept(
+                id=cid,
+                name=name,
+                layer=layer,
+                summary=summary or "",
+                hook=hook or "",
+                aliases=tuple(aliases or ()),
+                details=details or "",
+                symptoms=tuple(symptoms or ()),
+                maturity=tuple(zip(years or (), values or (), strict=True)),
+                effort_hours=effort,
+                introduced=introduced,
+                requires=tuple(links.get((cid, "requires"), ())),
+                built_on=tuple(links.get((cid, "built_on"), ())),
+                related=tuple(links.get((cid, "related"), ())),
+                references=tuple(
+                    Reference(r["title"], r.get("url")) for r in json.loads(refs or "[]")
+                ),
+                source=Source(sfile, sline) if sfile else None,
+            )
+        influences: dict[str, list[Influence]] = {}
+        for did, cid, strength, why in cur.execute(
+            "SELECT decision_id, concept_id, strength, why FROM decision_links "
+            "ORDER BY decision_id, position"
+        ).fetchall():
+            influences.setdefault(did, []).append(Influence(cid, strength, why or ""))
+        decisions = {}
+        for did, text, kind, sensitive, freq, symptoms, sfile, sline in cur.execute(
+            "SELECT id, text, kind, maturity_sensitive, frequency, symptoms, source_file, "
+            "source_line FROM decisions ORDER BY position"
+        ).fetchall():
+            decisions[did] = Decision(
+                did,
+                text,
+                kind,
+                sensitive,
+                tuple(json.loads(freq or "{}").items()),
+                tuple(influences.get(did, ())),
+                tuple(symptoms or ()),
+                Source(sfile, sline) if sfile else None,
+            )
+        return Graph(layers, goals, concepts, decisions)
+
+    def vectors(self) -> tuple[list[str], np.ndarray, str | None]:
+        """(concept ids, float32 matrix, model id) of the stored embeddings, read via Arrow."""
+        table = self.cursor().sql(
+            "SELECT concept_id, vec, model FROM vectors ORDER BY concept_id").to_arrow_table()
+        if table.num_rows == 0:
+            return [], np.zeros((0, 384), dtype=np.float32), None
+        vec = table.column("vec").combine_chunks()
+        matrix = np.asarray(vec.flatten(), dtype=np.float32).reshape(table.num_rows, -1)
+        return table.column("concept_id").to_pylist(), matrix, table.column("model")[0].as_py()

@@ -1,0 +1,106 @@
+"""The explore view: the graph around the focus, the card, wander suggestions and the trail."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from explorer.domain.paths import road
+from explorer.domain.wander import suggest
+from explorer.storage.workspace import Workspace
+from explorer.web import component, resources, state
+from explorer.web.card import Focus, card, concept_button, concept_pills
+from explorer.web.graph_data import SCORE_BUCKETS, vis_graph
+from explorer.web.state import Nav
+
+GRAPH_KEY = "graph"
+KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
+              "foundation": "Deeper foundation", "surprise": "Surprise"}
+
+
+def focus(concept_id: str) -> None:
+    """Callback of every concept button and pill: focus it in the explore view."""
+    state.go(state.read(resources.workspace().graph), concept=concept_id, view="explore")
+
+
+def arrive(ws: Workspace, nav: Nav) -> Nav:
+    """Apply a click on a graph node before anything is drawn."""
+    clicked = component.pending_click(GRAPH_KEY)
+    if isinstance(clicked, str) and clicked in ws.graph.concepts and clicked != nav.concept:
+        nav = state.go(nav, concept=clicked, view="explore")
+    if not state.trail():
+        state.visit(nav.concept)
+    return nav
+
+
+def record_visit(nav: Nav) -> None:
+    """Count the visit in the profile's progress, once per arrival, after the page is drawn
+    (a DuckDB write is the slowest step of a rerun)."""
+    if st.session_state.get("recorded") != (nav.profile, nav.concept):
+        st.session_state["recorded"] = (nav.profile, nav.concept)
+        resources.progress()[0].visit(nav.profile, nav.concept)
+
+
+def graph_panel(ws: Workspace, nav: Nav, highlight: tuple[str, ...] = (),
+                height: int = 560) -> None:
+    scores = resources.probabilities(nav.goal, nav.era)
+    vis = vis_graph(ws.graph, ws.nx, nav.concept, depth=nav.depth, scores=scores,
+                    highlight=highlight)
+    component.graph(vis.nodes, vis.edges, options=vis.options, focus=nav.concept,
+                    height=height, key=GRAPH_KEY)
+    st.caption("Colour = decision relevance: " + " · ".join(
+        f"{label}" for _, _, label in SCORE_BUCKETS) + " (pale to red). Arrows run from a "
+        "prerequisite to what it leads to; dashed blue = built on.")
+
+
+def wander_panel(ws: Workspace, nav: Nav, curiosity: float, focus: Focus) -> None:
+    store, _ = resources.progress()
+    picks = suggest(ws.graph, ws.nx, nav.concept, visited=state.trail(),
+                    known=store.known(nav.profile),
+                    scores=resources.probabilities(nav.goal, nav.era), curiosity=curiosity,
+                    seed=len(state.trail()))
+    if picks:
+        st.markdown("**Wander on** (hover for why)")
+    for pick in picks:
+        concept_button(f"{KIND_LABEL.get(pick.kind, pick.kind)}: {pick.name}", pick.id, focus,
+                       f"wander-{pick.kind}", pick.reason)
+
+
+def trail_panel(ws: Workspace, focus: Focus) -> None:
+    trail = list(dict.fromkeys(reversed(state.trail())))[1:13]
+    if trail:
+        concept_pills(ws, "Your trail, most recent first", trail, focus, "trail-pills")
+
+
+def road_panel(ws: Workspace, focus: Focus) -> None:
+    """On landing: the road from transistors to Adam, each stop a click away."""
+    steps = road(ws.graph, ws.nx)
+    if steps:
+        concept_pills(ws, "The road from transistors to Adam", [s.id for s in steps], focus,
+                      "road", help="Each layer's tools hide the one below: the physics of a "
+                      "transistor almost never changes a training decision, while Adam's "
+                      "settings often do.")
+
+
+@st.fragment
+def explore(curiosity: float, *, landing: bool = False) -> None:
+    """Graph, card and suggestions as a fragment: a click reruns only this part of the page,
+    so the sidebar and search box are neither recomputed nor resent.
+
+    A fragment rerun gets the arguments of the last full run, so the state is read afresh.
+    """
+    ws = resources.workspace()
+    nav = arrive(ws, state.read(ws.graph))
+    concept = ws.concept(nav.concept)
+    if landing:
+        road_panel(ws, focus)
+    if surprise := st.session_state.pop("surprise", None):
+        st.toast(surprise)
+    left, right = st.columns([3, 2], gap="large")
+    with right:  # the card first: its deltas reach the browser before the graph's
+        card(ws, concept, nav, focus)
+    with left:
+        graph_panel(ws, nav)
+        wander_panel(ws, nav, curiosity, focus)
+        trail_panel(ws, focus)
+    state.write(nav)
+    record_visit(nav)
