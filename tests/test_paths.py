@@ -7,17 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer.domain import relations
+from explorer.domain.errors import UnknownConcept
 from explorer.domain.model import Concept, Graph, Layer, Link
 from explorer.domain.network import to_networkx
-from explorer.domain.paths import COST, RELATION, NoPath, PathStep, connect, edge_between, road
-from explorer.storage.workspace import UnknownConcept
+from explorer.domain.paths import NoPath, PathStep, connect, edge_between, road
 
 
 def assert_real_edges(g: nx.DiGraph, steps: list[PathStep]) -> None:
     assert steps[0].relation == "" and steps[0].why == ""
     for prev, step in zip(steps, steps[1:], strict=False):
         here, there = step.id, prev.id
-        edges = [(RELATION[g.edges[u, v]["kind"], forward], g.edges[u, v]["why"])
+        edges = [(relations.get(g.edges[u, v]["kind"]).reads(forward), g.edges[u, v]["why"])
                  for u, v, forward in ((here, there, True), (there, here, False))
                  if g.has_edge(u, v)]
         assert edges, f"{prev.id} and {step.id} are not joined by an edge"
@@ -133,7 +134,7 @@ def test_paths_are_real_edges_and_cheapest(graph: Graph, data) -> None:
     undirected = nx.Graph()
     undirected.add_nodes_from(g)
     for u, v, kind in g.edges(data="kind"):
-        w = COST[kind]
+        w = relations.get(kind).path_cost
         if not undirected.has_edge(u, v) or undirected.edges[u, v]["w"] > w:
             undirected.add_edge(u, v, w=w)
     if not nx.has_path(undirected, a, b):

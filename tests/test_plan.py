@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import explorer.domain.plan
+from explorer.domain.errors import UnknownConcept
 from explorer.domain.model import Concept, Graph, Layer, Link
 from explorer.domain.plan import Plan, learning_plan, plan_markdown
-from explorer.storage.workspace import UnknownConcept
 
 
 def test_doctests() -> None:

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from explorer.domain.errors import UnknownConcept
 from explorer.domain.model import Concept, Graph, Layer, Link
 from explorer.domain.network import to_networkx
 from explorer.domain.wander import Suggestion, suggest, surprise_me
-from explorer.storage.workspace import UnknownConcept
 
 SCORES = {"momentum": 0.6, "float16": 0.3, "floating-point": 0.05, "gradient-descent": 0.7,
           "autodiff": 0.2, "gpu": 0.02, "transistor": 0.001, "adam": 0.65}

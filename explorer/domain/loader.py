@@ -19,6 +19,7 @@ from typing import Any
 import networkx as nx
 import yaml
 
+from explorer.domain import relations
 from explorer.domain.model import (
     DECISION_KINDS,
     Concept,
@@ -314,9 +315,7 @@ def _concept(ck: _Checker, raw: dict, rel: str) -> Concept | None:
         maturity=_maturity(ck, raw, where),
         effort_hours=effort,
         introduced=introduced,
-        requires=ck.links(raw, "requires", where),
-        built_on=ck.links(raw, "built_on", where),
-        related=ck.links(raw, "related", where),
+        **Concept.link_fields({kind: ck.links(raw, kind, where) for kind in relations.names()}),
         references=_references(ck, raw, where),
         source=Source(rel, line),
     )
@@ -368,7 +367,7 @@ def _check_references(ck: _Checker, concepts: dict[str, Concept],
         where = (c.source.file, c.source.line, c.id)
         if c.layer not in layers:
             ck.add(*where, f"unknown layer '{c.layer}'")
-        for kind in ("requires", "built_on", "related"):
+        for kind in relations.names():
             for link in c.links(kind):
                 if link.id not in concepts:
                     ck.add(*where, f"{kind} unknown concept '{link.id}'")
@@ -382,7 +381,7 @@ def _check_references(ck: _Checker, concepts: dict[str, Concept],
 
 
 def _check_cycles(ck: _Checker, concepts: dict[str, Concept]) -> None:
-    for kind in ("requires", "built_on"):
+    for kind in (r.name for r in relations.all_relations() if r.acyclic):
         g = nx.DiGraph((c.id, link.id) for c in concepts.values() for link in c.links(kind)
                        if link.id in concepts and link.id != c.id)
         for cycle in _cycles(g):

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from explorer.domain import relations
+
 GOALS = ("build", "architect", "interview", "research")
 DECISION_KINDS = ("debug", "design", "choose-tool", "interview", "research")
-EDGE_KINDS = ("requires", "built_on", "related")
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,10 @@ class Source:
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}"
+
+
+# The relation kinds that have a field of their own on `Concept` (see relations.BUILTIN).
+BUILTIN_FIELDS = ("requires", "built_on", "related")
 
 
 @dataclass(frozen=True)
@@ -78,13 +83,28 @@ class Concept:
     related: tuple[Link, ...] = ()
     references: tuple[Reference, ...] = ()
     source: Source | None = field(default=None, compare=False)
+    # Edges of kinds registered beyond the three built-in fields, as (kind, links) pairs.
+    extra_links: tuple[tuple[str, tuple[Link, ...]], ...] = ()
 
     def maturity_at(self, year: float) -> float:
         """Maturity in `year`, interpolated linearly and flat beyond the ends (0 if unknown)."""
         return interpolate(self.maturity, year)
 
     def links(self, kind: str) -> tuple[Link, ...]:
-        return {"requires": self.requires, "built_on": self.built_on, "related": self.related}[kind]
+        """This concept's edges of one kind (any registered kind; () when it has none)."""
+        if kind in BUILTIN_FIELDS:
+            return getattr(self, kind)
+        return dict(self.extra_links).get(kind, ())
+
+    @staticmethod
+    def link_fields(by_kind: dict[str, tuple[Link, ...]]) -> dict:
+        """Constructor keywords for edges given per kind: built-in kinds go to their fields,
+        others to `extra_links`."""
+        out: dict = {k: v for k, v in by_kind.items() if k in BUILTIN_FIELDS}
+        extra = tuple((k, v) for k, v in by_kind.items() if k not in BUILTIN_FIELDS and v)
+        if extra:
+            out["extra_links"] = extra
+        return out
 
     def to_dict(self) -> dict:
         """The concept in the shape of its YAML source (what `explorer show --json` prints)."""
@@ -94,7 +114,7 @@ class Concept:
             "symptoms": list(self.symptoms), "maturity": {y: v for y, v in self.maturity},
             "effort_hours": self.effort_hours, "introduced": self.introduced,
             **{kind: [{"id": link.id, "why": link.why} for link in self.links(kind)]
-               for kind in EDGE_KINDS},
+               for kind in relations.names()},
             "references": [{"title": r.title, "url": r.url} for r in self.references],
         }
 
@@ -145,8 +165,10 @@ class Graph:
     def layer_position(self, layer_id: str) -> int:
         return next((layer.position for layer in self.layers if layer.id == layer_id), -1)
 
-    def edges(self, kinds: tuple[str, ...] = EDGE_KINDS) -> list[tuple[str, str, str, str]]:
-        """Every edge as (from, to, kind, why); `requires` points at the prerequisite."""
+    def edges(self, kinds: tuple[str, ...] | None = None) -> list[tuple[str, str, str, str]]:
+        """Every edge as (from, to, kind, why), strongest kind first; `requires` points at the
+        prerequisite. `kinds` defaults to every registered kind."""
+        kinds = relations.names() if kinds is None else kinds
         return [
             (c.id, link.id, kind, link.why)
             for c in self.concepts.values()

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import networkx as nx
 
+from explorer.domain import relations
 from explorer.domain.model import Graph, gc_paused
 
 
@@ -21,20 +22,21 @@ def to_networkx(graph: Graph) -> nx.DiGraph:
 
 def _fill(g: nx.DiGraph, graph: Graph) -> nx.DiGraph:
     g.add_nodes_from((c.id, {"name": c.name, "layer": c.layer}) for c in graph.concepts.values())
-    # A pair joined by two kinds keeps the stronger meaning (requires > built_on > related):
-    # edges come strongest first, so adding them in reverse lets the strongest write last.
+    # A pair joined by two kinds keeps the stronger meaning (the registry's order): edges come
+    # strongest first, so adding them in reverse lets the strongest write last.
     g.add_edges_from((src, dst, {"kind": kind, "why": why})
                      for src, dst, kind, why in reversed(graph.edges()))
     return g
 
 
 def leads_to(g: nx.DiGraph, concept_id: str) -> list[str]:
-    """Concepts that require or are built on `concept_id` (its direct successors upward)."""
-    return [u for u, _, k in g.in_edges(concept_id, data="kind") if k != "related"]
+    """Concepts that stand on `concept_id` through a structural edge (requires, built on, …)."""
+    return [u for u, _, k in g.in_edges(concept_id, data="kind") if relations.is_structural(k)]
 
 
 def prerequisites(g: nx.DiGraph, concept_id: str) -> list[str]:
-    return [v for _, v, k in g.out_edges(concept_id, data="kind") if k != "related"]
+    """What `concept_id` stands on through a structural edge."""
+    return [v for _, v, k in g.out_edges(concept_id, data="kind") if relations.is_structural(k)]
 
 
 def neighborhood(g: nx.DiGraph, concept_id: str, depth: int = 1, max_nodes: int = 150,

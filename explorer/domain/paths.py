@@ -1,35 +1,23 @@
 """How does A connect to B? The chain of real edges between two concepts, each with its reason.
 
-Edges are walked in either direction. A `related` edge costs as much as two structural hops
-(`requires`/`built_on`), so a chain of prerequisites wins over a loose association of the same
-length or one hop shorter; among equal costs the chain with fewer `related` edges wins, then the
-one whose ids sort first, so the answer is deterministic.
+Edges are walked in either direction, each costing its kind's `path_cost` from the relation
+registry: a `related` edge costs as much as two structural hops (`requires`/`built_on`), so a chain
+of prerequisites wins over a loose association of the same length or one hop shorter; among equal
+costs the chain with fewer non-structural edges wins, then the one whose ids sort first, so the
+answer is deterministic.
 """
 
 from __future__ import annotations
 
-import difflib
 import heapq
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 
 import networkx as nx
 
+from explorer.domain import relations
+from explorer.domain.errors import UnknownConcept
 from explorer.domain.model import Graph
-from explorer.storage.workspace import UnknownConcept
-
-COST = {"requires": 1.0, "built_on": 1.0, "related": 2.0}
-
-# How step i reads against step i-1, by (edge kind, whether the edge points from step i to i-1):
-# "Momentum — requires — Gradient descent", "Transistor — underlies — GPU".
-RELATION = {
-    ("requires", True): "requires",
-    ("requires", False): "required by",
-    ("built_on", True): "built on",
-    ("built_on", False): "underlies",
-    ("related", True): "related to",
-    ("related", False): "related to",
-}
 
 ROAD = ("transistor", "adam")
 
@@ -56,21 +44,20 @@ class PathStep:
 def check_concept(graph: Graph, concept_id: str) -> None:
     """Raise `UnknownConcept` (with close ids) unless `concept_id` is in the graph."""
     if concept_id not in graph.concepts:
-        close = difflib.get_close_matches(concept_id, list(graph.concepts), n=3)
-        raise UnknownConcept(concept_id, close)
+        raise UnknownConcept.near(concept_id, graph.concepts)
 
 
 def edge_between(g: nx.DiGraph, here: str, there: str) -> tuple[float, str, bool, str]:
     """The cheapest edge joining two adjacent nodes: (cost, kind, points here→there, why).
 
-    `RELATION[kind, forward]` reads "here <relation> there"."""
+    `relations.get(kind).reads(forward)` reads "here <relation> there"."""
     options = []
     for u, v, forward in ((here, there, True), (there, here, False)):
         if g.has_edge(u, v):
             data = g.edges[u, v]
-            kind = data.get("kind", "related")
-            options.append((COST.get(kind, COST["related"]), kind, forward, data.get("why", "")))
-    return min(options, key=lambda o: (o[0], o[1] == "related", not o[2]))
+            kind = data["kind"]
+            options.append((relations.get(kind).path_cost, kind, forward, data.get("why", "")))
+    return min(options, key=lambda o: (o[0], not relations.is_structural(o[1]), not o[2]))
 
 
 def connect(g: nx.DiGraph, graph: Graph, a: str, b: str) -> list[PathStep]:
@@ -96,7 +83,7 @@ def connect(g: nx.DiGraph, graph: Graph, a: str, b: str) -> list[PathStep]:
             if other in done:
                 continue
             step_cost, kind, _, _ = edge_between(g, node, other)
-            entry = (cost + step_cost, loose + (kind == "related"))
+            entry = (cost + step_cost, loose + (not relations.is_structural(kind)))
             if other not in best or entry < best[other]:
                 best[other] = entry
                 parent[other] = node
@@ -112,7 +99,8 @@ def connect(g: nx.DiGraph, graph: Graph, a: str, b: str) -> list[PathStep]:
     steps = [PathStep(a, graph.concepts[a].name)]
     for prev, node in pairwise(chain):
         _, kind, forward, why = edge_between(g, node, prev)
-        steps.append(PathStep(node, graph.concepts[node].name, RELATION[kind, forward], why))
+        steps.append(PathStep(node, graph.concepts[node].name,
+                              relations.get(kind).reads(forward), why))
     return steps
 
 

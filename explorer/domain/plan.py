@@ -1,6 +1,7 @@
 """A learning plan: what to learn, in which order, to understand a target concept.
 
-The plan follows `requires` only. `built_on` is left out on purpose: it names the lower layers
+The plan follows the relation kinds marked `plan` in the registry (`requires`). `built_on` is left
+out on purpose: it names the lower layers
 whose machinery a concept's tools hide (Adam is built on autodiff, on GPUs, on transistors), which
 is exactly what you do not need to learn first; the relevance scores already say when such a layer
 leaks into your decisions, and the wander view offers it as a "deeper foundation".
@@ -11,10 +12,11 @@ descent, the plan does not descend into what gradient descent requires.
 
 from __future__ import annotations
 
-import heapq
-from collections import deque
 from dataclasses import asdict, dataclass, field
 
+import networkx as nx
+
+from explorer.domain import relations
 from explorer.domain.model import Graph
 from explorer.domain.paths import check_concept
 
@@ -60,44 +62,28 @@ def learning_plan(graph: Graph, target: str, known: set[str] | frozenset[str] = 
     if target in known:
         return Plan(target, [], 0.0, [target])
 
-    # Breadth-first from the target, stopping at known concepts: `why` comes from the nearest
-    # step that needs each concept.
+    # Breadth-first from the target along the kinds a plan follows, stopping at known
+    # concepts: `why` comes from the nearest step that needs each concept.
+    kinds = tuple(r.name for r in relations.all_relations() if r.plan)
+    needs = nx.DiGraph((c.id, link.id, {"why": link.why}) for c in concepts.values()
+                       for kind in kinds for link in c.links(kind) if link.id in concepts)
+    needs.add_node(target)
+    unknown = nx.subgraph_view(needs, filter_node=lambda n: n not in known)
     why = {target: "your target"}
-    skipped: set[str] = set()
-    queue = deque([target])
-    while queue:
-        cid = queue.popleft()
-        for link in concepts[cid].requires:
-            if link.id not in concepts or link.id in why or link.id in skipped:
-                continue
-            if link.id in known:
-                skipped.add(link.id)
-                continue
-            reason = f": {link.why}" if link.why else ""
-            why[link.id] = f"needed for {concepts[cid].name}{reason}"
-            queue.append(link.id)
+    for cid, parent in nx.bfs_predecessors(unknown, target, sort_neighbors=sorted):
+        reason = needs.edges[parent, cid]["why"]
+        why[cid] = f"needed for {concepts[parent].name}" + (f": {reason}" if reason else "")
+    skipped = {p for cid in why for p in needs.successors(cid) if p in known}
 
-    # Kahn's algorithm with a heap, so ties break by (layer position, name, id).
+    # Prerequisites first; ties break by (layer position, name, id).
     def key(cid: str) -> tuple[int, str, str]:
         return graph.layer_position(concepts[cid].layer), concepts[cid].name.lower(), cid
 
-    waiting = {cid: {r.id for r in concepts[cid].requires if r.id in why} for cid in why}
-    needed_by: dict[str, list[str]] = {cid: [] for cid in why}
-    for cid, reqs in waiting.items():
-        for r in reqs:
-            needed_by[r].append(cid)
-    ready = [key(cid) for cid, reqs in waiting.items() if not reqs]
-    heapq.heapify(ready)
-    order: list[str] = []
-    while ready:
-        cid = heapq.heappop(ready)[2]
-        order.append(cid)
-        for later in needed_by[cid]:
-            waiting[later].discard(cid)
-            if not waiting[later]:
-                heapq.heappush(ready, key(later))
-    if len(order) != len(why):  # the loader rejects `requires` cycles; this guards hand-made graphs
-        raise ValueError(f"`requires` has a cycle among {sorted(set(why) - set(order))}")
+    try:
+        order = list(nx.lexicographical_topological_sort(
+            needs.subgraph(why).reverse(copy=False), key=key))
+    except nx.NetworkXUnfeasible:  # the loader rejects cycles; this guards hand-made graphs
+        raise ValueError(f"the plan's prerequisites of {target!r} form a cycle") from None
 
     steps = [
         PlanStep(cid, concepts[cid].name, concepts[cid].layer, concepts[cid].effort_hours,

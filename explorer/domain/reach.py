@@ -15,6 +15,7 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from explorer.domain import relations
 from explorer.domain.model import GOALS, Graph, gc_paused, interpolate
 
 # Understanding u needs its prerequisite c less often than u itself: each `requires` hop keeps 60%.
@@ -26,7 +27,7 @@ MIN_REACH = 1e-6
 # Years whose reaches stay cached per graph (the era slider moves between a few).
 CACHED_YEARS = 4
 
-INFORMS, BUILT_ON, REQUIRES = "informs", "built_on", "requires"
+INFORMS, BUILT_ON, REQUIRES = "informs", relations.LAYER, relations.PREREQUISITE
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,12 @@ class Index:
         # Down (toward the prerequisite / the hidden layer) and up, one list per relation.
         self.down = {BUILT_ON: [[] for _ in range(n)], REQUIRES: [[] for _ in range(n)]}
         self.up = {BUILT_ON: [[] for _ in range(n)], REQUIRES: [[] for _ in range(n)]}
+        # Every kind the registry lets relevance cross joins the list of its hop (a kind with
+        # relevance "requires" decays like a prerequisite; "built_on" leaks like a layer).
+        hops = [(r.name, r.relevance) for r in relations.all_relations() if r.relevance]
         for i, c in enumerate(concepts):
-            for relation in (BUILT_ON, REQUIRES):
-                for link in c.links(relation):
+            for kind, relation in hops:
+                for link in c.links(kind):
                     j = self.pos.get(link.id)
                     if j is not None and j != i:
                         self.down[relation][i].append(j)

@@ -4,7 +4,8 @@ From a focus the three suggestions are
 - useful: the neighbour (either direction, any edge) most worth a visit,
 - bridge: the most surprising edge near the focus, one joining concepts far apart in meaning
   (low cosine between their vectors when given, else far apart in layers),
-- foundation: a transitive `requires`/`built_on` target, the deeper layers under the focus.
+- foundation: a transitive target of structural edges (`requires`, `built_on`), the deeper
+  layers under the focus.
 
 The curiosity dial c (0..1) blends usefulness (the decision-relevance score) with surprise in each
 ranking, `(1 - w) * useful + w * surprise`, with the weight w of surprise set per slot so each keeps
@@ -18,19 +19,18 @@ one is shown, not hidden.
 from __future__ import annotations
 
 import random
-from collections import deque
 from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 
 import networkx as nx
 import numpy as np
 
+from explorer.domain import relations
 from explorer.domain.model import Graph
-from explorer.domain.paths import RELATION, check_concept, edge_between
+from explorer.domain.paths import check_concept, edge_between
 
 JITTER = 0.02  # the largest seeded nudge to a ranking value; only near-ties change order
 NEUTRAL = 0.5  # usefulness assumed for every concept when no scores are given
-STRUCTURAL = ("requires", "built_on")
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def suggest(graph: Graph, g: nx.DiGraph, focus: str, *, visited: Collection[str]
 
     def relation(here: str, there: str) -> tuple[str, str]:
         _, kind, forward, why = edge_between(g, here, there)
-        return RELATION[kind, forward], why
+        return relations.get(kind).reads(forward), why
 
     # 1. The most useful unvisited neighbour.
     near = _neighbours(g, focus)
@@ -170,18 +170,10 @@ def suggest(graph: Graph, g: nx.DiGraph, focus: str, *, visited: Collection[str]
 
 
 def _descend(g: nx.DiGraph, focus: str) -> dict[str, str]:
-    """Breadth-first over `requires`/`built_on`: each reachable concept → its parent on a
-    shortest chain from the focus (the focus maps to itself)."""
-    parent = {focus: focus}
-    queue = deque([focus])
-    while queue:
-        cid = queue.popleft()
-        for _, v, kind in sorted(g.out_edges(cid, data="kind")):
-            if kind in STRUCTURAL and v not in parent:
-                parent[v] = cid
-                queue.append(v)
-    del parent[focus]
-    return parent
+    """Breadth-first down structural edges (`requires`, `built_on`, …): each reachable concept →
+    its parent on a shortest chain from the focus."""
+    down = nx.subgraph_view(g, filter_edge=lambda u, v: relations.is_structural(g[u][v]["kind"]))
+    return dict(nx.bfs_predecessors(down, focus, sort_neighbors=sorted))
 
 
 def _depth(parent: dict[str, str], cid: str) -> int:

@@ -24,8 +24,8 @@ import duckdb
 import numpy as np
 
 from explorer import settings
-from explorer.search.embeddings import Embedder, SentenceTransformerEmbedder, concept_texts
 from explorer.search import keywords as keyword
+from explorer.search.embeddings import Embedder, SentenceTransformerEmbedder, concept_texts
 from explorer.storage.graph_store import Store
 
 MAX_QUERY_CHARS = 512  # longer queries are cut here: the model reads 256 tokens at most anyway

@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from explorer.domain import relations
 from explorer.domain.loader import load_graph, source_hash
 from explorer.domain.model import (
     Concept,
@@ -389,9 +390,8 @@ class Store:
                 maturity=tuple(zip(years or (), values or (), strict=True)),
                 effort_hours=effort,
                 introduced=introduced,
-                requires=tuple(links.get((cid, "requires"), ())),
-                built_on=tuple(links.get((cid, "built_on"), ())),
-                related=tuple(links.get((cid, "related"), ())),
+                **Concept.link_fields({kind: tuple(links.get((cid, kind), ()))
+                                       for kind in relations.names()}),
                 references=tuple(
                     Reference(r["title"], r.get("url")) for r in json.loads(refs or "[]")
                 ),

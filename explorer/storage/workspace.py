@@ -6,7 +6,6 @@ sources" is handled once: it is rebuilt (atomically) before anything reads it.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,21 +14,10 @@ from pathlib import Path
 import networkx as nx
 
 from explorer import settings
+from explorer.domain.errors import UnknownConcept
 from explorer.domain.model import Concept, Graph
 from explorer.domain.network import to_networkx
 from explorer.storage.graph_store import BuildResult, Store, build, is_current
-
-
-class UnknownConcept(KeyError):
-    """An id that is not in the graph; the message suggests close ids."""
-
-    def __init__(self, concept_id: str, suggestions: list[str]):
-        self.concept_id, self.suggestions = concept_id, suggestions
-        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"no concept with id '{concept_id}'{hint}")
-
-    def __str__(self) -> str:
-        return self.args[0]
 
 
 def ensure_built(data_dir: Path | None = None, db_path: Path | None = None,
@@ -70,5 +58,4 @@ class Workspace:
         try:
             return self.graph.concepts[concept_id]
         except KeyError:
-            close = difflib.get_close_matches(concept_id, list(self.graph.concepts), n=3)
-            raise UnknownConcept(concept_id, close) from None
+            raise UnknownConcept.near(concept_id, self.graph.concepts) from None

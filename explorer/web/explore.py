@@ -9,7 +9,7 @@ from explorer.domain.wander import suggest
 from explorer.storage.workspace import Workspace
 from explorer.web import component, resources, state
 from explorer.web.card import Focus, card, concept_button, concept_pills
-from explorer.web.graph_data import SCORE_BUCKETS, vis_graph
+from explorer.web.graph_data import legend, vis_graph
 from explorer.web.state import Nav
 
 GRAPH_KEY = "graph"
@@ -47,9 +47,7 @@ def graph_panel(ws: Workspace, nav: Nav, highlight: tuple[str, ...] = (),
                     highlight=highlight)
     component.graph(vis.nodes, vis.edges, options=vis.options, focus=nav.concept,
                     height=height, key=GRAPH_KEY)
-    st.caption("Colour = decision relevance: " + " · ".join(
-        f"{label}" for _, _, label in SCORE_BUCKETS) + " (pale to red). Arrows run from a "
-        "prerequisite to what it leads to; dashed blue = built on.")
+    st.caption(legend())
 
 
 def wander_panel(ws: Workspace, nav: Nav, curiosity: float, focus: Focus) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import networkx as nx
 from pyvis.network import Network
 
+from explorer.domain import relations
 from explorer.domain.model import Graph
 from explorer.domain.network import neighborhood
 
@@ -23,9 +24,6 @@ SCORE_BUCKETS = (
     (0.60, "#dc2626", "60% and up"),
 )
 UNSCORED = "#bfdbfe"
-EDGE_STYLE = {"requires": {"color": "#6b7280", "dashes": False},
-              "built_on": {"color": "#2563eb", "dashes": True},
-              "related": {"color": "#d1d5db", "dashes": [2, 6]}}
 OPTIONS = {
     "nodes": {"shape": "dot", "size": 14, "font": {"size": 14, "face": "sans-serif"},
               "borderWidth": 1},
@@ -80,20 +78,25 @@ def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *, depth: int = 1,
                      f"{score}", color=score_colour(p), **extra)
     for src, dst, data in ((u, v, d) for u in ids for _, v, d in g.out_edges(u, data=True)):
         if dst in chosen:
-            style = EDGE_STYLE[data["kind"]]
-            bold = (src, dst) in on_path
-            # No edge tooltips: the style says the relation, the card says why, and every
-            # byte of a new edge travels on the click that brings it.
-            edge = {"color": style["color"]}
-            if style["dashes"]:
-                edge["dashes"] = style["dashes"]
-            if bold:
+            # The registry's style for the kind. No edge tooltips: the style says the relation,
+            # the card says why, and every byte of a new edge travels on the click that brings it.
+            edge = dict(relations.get(data["kind"]).style)
+            if (src, dst) in on_path:
                 edge["width"] = 4
-            if data["kind"] == "related":
-                edge["arrows"] = {"to": {"enabled": False}}
             net.add_edge(dst, src, **edge)
     # Per-node defaults live in OPTIONS: every byte here is resent when a node changes.
     nodes = [{k: v for k, v in n.items() if k != "shape"} for n in net.nodes]
     edges = [{k: v for k, v in e.items() if not (k == "arrows" and v == "to")}
              for e in net.edges]
     return VisGraph(nodes, edges, OPTIONS)
+
+
+def legend() -> str:
+    """One line saying what colours and edge styles mean (from the relation registry)."""
+    styles = {"#6b7280": "grey", "#2563eb": "blue", "#9ca3af": "light grey"}
+    kinds = " · ".join(
+        f"{r.label}: {styles.get(r.style.get('color', ''), 'coloured')}"
+        f"{' dashed' if r.style.get('dashes') else ''}" for r in relations.all_relations())
+    return ("Colour = decision relevance: " + " · ".join(label for _, _, label in SCORE_BUCKETS)
+            + " (pale to red). Arrows run from a prerequisite to what it leads to. Edges: "
+            + kinds + ".")

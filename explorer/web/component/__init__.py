@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-
 if TYPE_CHECKING:
     from streamlit.components.v2.types import ComponentRenderer
 
