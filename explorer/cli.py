@@ -6,22 +6,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
-from explorer import settings
-from explorer.domain.loader import GraphError, load_graph
-from explorer.domain.network import leads_to, neighborhood
-from explorer.domain.paths import NoPath, connect
-from explorer.domain.plan import learning_plan, plan_markdown
-from explorer.domain.relevance import concept_relevances, decision_relevance, rank
-from explorer.domain.wander import suggest
-from explorer.storage.graph_store import build
-from explorer.storage.progress import DEFAULT_PROFILE, Progress, ProgressLocked
-from explorer.storage.workspace import UnknownConcept, Workspace
+from explorer import usecases
+from explorer.usecases import (
+    DEFAULT_GOAL,
+    DEFAULT_PROFILE,
+    Explorer,
+    GraphError,
+    NoPath,
+    ProgressError,
+    UnknownConcept,
+    open_explorer,
+)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -42,13 +40,13 @@ def emit(data, as_json: bool, text: Callable[[], str]) -> None:
           if as_json else text())
 
 
-def open_workspace() -> Workspace:
-    return Workspace.open(on_build=lambda: print("Building the graph database…", file=sys.stderr))
+def open_app() -> Explorer:
+    return open_explorer(on_build=lambda: print("Building the graph database…", file=sys.stderr))
 
 
 @command("validate")
 def cmd_validate(args: argparse.Namespace) -> int:
-    graph = load_graph(Path(args.dir or settings.get("EXPLORER_DATA")))
+    graph = usecases.validate(Path(args.dir) if args.dir else None)
     print(f"ok: {len(graph.concepts)} concepts, {len(graph.edges())} edges, "
           f"{len(graph.decisions)} decisions")
     return 0
@@ -56,12 +54,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 @command("build")
 def cmd_build(args: argparse.Namespace) -> int:
-    from explorer.search.embeddings import SentenceTransformerEmbedder, cached_vector_source  # noqa: PLC0415
-
-    embedder = None if args.no_model else SentenceTransformerEmbedder()
-    result = build(settings.path("EXPLORER_DATA"), settings.path("EXPLORER_DB"),
-                   vectors=cached_vector_source(embedder, progress=progress_bar),
-                   force=args.force)
+    result = usecases.build(force=args.force, use_model=not args.no_model, progress=progress_bar)
     state = "built" if result.built else "up to date"
     counts = ", ".join(f"{v} {k}" for k, v in result.counts.items() if ":" not in k)
     print(f"{state}: {result.path} ({counts}) in {result.seconds:.2f} s")
@@ -70,24 +63,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 @command("show")
 def cmd_show(args: argparse.Namespace) -> int:
-    ws = open_workspace()
-    concept = ws.concept(args.id)
-    data = concept.to_dict()
-    data["leads_to"] = [
-        {"id": u, "name": ws.graph.concepts[u].name, "relation": ws.nx.edges[u, concept.id]["kind"],
-         "why": ws.nx.edges[u, concept.id]["why"]} for u in leads_to(ws.nx, concept.id)]
-    year = time.gmtime().tm_year
-    data["relevance"] = {goal: {"p": rel.p, "why": rel.why} for goal, rel in concept_relevances(
-        ws.graph, concept.id, [g.id for g in ws.graph.goals], year).items()}
+    app = open_app()
+    data = app.concept_json(args.id)
+    concept = app.concept(args.id)
 
     def text() -> str:
         lines = [f"{concept.name} [{concept.layer}]  ({concept.id})", "", concept.summary]
-        lines += ["", f"Decision relevance in {year}: " + ", ".join(
+        lines += ["", f"Decision relevance in {usecases.default_year()}: " + ", ".join(
             f"{goal} {r['p']:.0%}" for goal, r in data["relevance"].items())]
         if concept.hook:
             lines += ["", f"Hook: {concept.hook}"]
-        for title, items in (("Requires", data["requires"]), ("Built on", data["built_on"]),
-                             ("Leads to", data["leads_to"])):
+        sections = [(r.label.capitalize(), data[r.name]) for r in usecases.relations()]
+        for title, items in [*sections, ("Leads to", data["leads_to"])]:
             if items:
                 lines += ["", f"{title}:"] + [f"  - {i['id']}: {i['why']}" for i in items]
         return "\n".join(lines)
@@ -98,11 +85,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 @command("neighbors")
 def cmd_neighbors(args: argparse.Namespace) -> int:
-    ws = open_workspace()
-    ws.concept(args.id)
-    ids = neighborhood(ws.nx, args.id, depth=args.depth, max_nodes=10_000)
-    rows = [{"id": i, "name": ws.graph.concepts[i].name, "layer": ws.graph.concepts[i].layer}
-            for i in ids if i != args.id]
+    app = open_app()
+    concepts = app.graph.concepts
+    rows = [{"id": i, "name": concepts[i].name, "layer": concepts[i].layer}
+            for i in app.neighbours(args.id, depth=args.depth)]
     emit(rows, args.json, lambda: "\n".join(f"{r['id']}\t{r['name']}\t{r['layer']}"
                                             for r in rows))
     return 0
@@ -110,44 +96,24 @@ def cmd_neighbors(args: argparse.Namespace) -> int:
 
 @command("stats")
 def cmd_stats(args: argparse.Namespace) -> int:
-    ws = open_workspace()
-    g = ws.graph
-    per_layer = {layer.id: 0 for layer in g.layers}
-    for c in g.concepts.values():
-        per_layer[c.layer] += 1
-    data = {"concepts": len(g.concepts), "edges": len(g.edges()), "decisions": len(g.decisions),
-            "decision_links": sum(len(d.informed_by) for d in g.decisions.values()),
-            "layers": per_layer, "built_at": ws.store.meta().get("built_at")}
+    data = open_app().stats()
     emit(data, args.json, lambda: "\n".join(
         [f"{k}: {v}" for k, v in data.items() if k != "layers"]
-        + ["per layer:"] + [f"  {k}: {v}" for k, v in per_layer.items()]))
+        + ["per layer:"] + [f"  {k}: {v}" for k, v in data["layers"].items()]))
     return 0
-
-
-def open_progress(create: bool = True) -> Progress | None:
-    """The progress file (None if it does not exist and `create` is False)."""
-    path = settings.path("EXPLORER_PROGRESS")
-    if not create and not path.exists():
-        return None
-    try:
-        return Progress(path)
-    except ProgressLocked as exc:
-        raise UserError(str(exc)) from None
 
 
 @command("relevance")
 def cmd_relevance(args: argparse.Namespace) -> int:
-    ws = open_workspace()
-    year = time.gmtime().tm_year if args.year is None else args.year
     if args.top is not None and args.top < 1:
         raise UserError("--top must be at least 1")
+    app = open_app()
     try:
-        ranked = rank(ws.graph, args.goal, year, limit=args.top)
+        ranked = app.ranking(args.goal, args.year, top=args.top)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    rows = [{"id": cid, "name": ws.graph.concepts[cid].name,
-             "layer": ws.graph.concepts[cid].layer, "p": rel.p, "why": rel.why}
-            for cid, rel in ranked]
+    rows = [{"id": r.id, "name": r.name, "layer": r.layer, "p": r.p, "why": r.why}
+            for r in ranked]
 
     def text() -> str:
         lines = []
@@ -160,20 +126,14 @@ def cmd_relevance(args: argparse.Namespace) -> int:
     return 0
 
 
-def relevance_scores(graph, goal: str = "build") -> dict[str, float]:
-    """Decision relevance for `goal` this year (probabilities only: no reasons are built)."""
-    return decision_relevance(graph, goal, time.gmtime().tm_year).probabilities()
-
-
 def _ids(text: str | None) -> list[str]:
     return [i.strip() for i in (text or "").split(",") if i.strip()]
 
 
 @command("path")
 def cmd_path(args: argparse.Namespace) -> int:
-    ws = open_workspace()
     try:
-        steps = connect(ws.nx, ws.graph, args.a, args.b)
+        steps = open_app().path(args.a, args.b)
     except NoPath as exc:
         raise UserError(str(exc)) from None
 
@@ -190,36 +150,20 @@ def cmd_path(args: argparse.Namespace) -> int:
 
 @command("plan")
 def cmd_plan(args: argparse.Namespace) -> int:
-    ws = open_workspace()
-    ws.concept(args.target)
-    known = {ws.concept(i).id for i in _ids(args.known)}
-    progress = open_progress(create=False)
-    if progress is not None:
-        known |= progress.known(args.profile)
-        progress.close()
-    result = learning_plan(ws.graph, args.target, known, relevance_scores(ws.graph, args.goal))
+    app = open_app()
+    result = app.plan(args.target, goal=args.goal, profile=args.profile,
+                      also_known=tuple(_ids(args.known)))
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        print(plan_markdown(result, ws.graph), end="")
+        print(app.plan_markdown(result), end="")
     return 0
 
 
 @command("wander")
 def cmd_wander(args: argparse.Namespace) -> int:
-    ws = open_workspace()
-    ws.concept(args.id)
-    progress = open_progress(create=False)
-    known: set[str] = set()
-    if progress is not None:
-        known = progress.known(args.profile)
-        progress.close()
-    ids, matrix, _ = ws.store.vectors()
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    vectors = dict(zip(ids, matrix / np.where(norms == 0, 1, norms), strict=True))
-    found = suggest(ws.graph, ws.nx, args.id, visited=set(), known=known,
-                    scores=relevance_scores(ws.graph, args.goal), vectors=vectors,
-                    curiosity=args.curiosity, seed=args.seed)
+    found = open_app().wander(args.id, goal=args.goal, profile=args.profile,
+                              curiosity=args.curiosity, seed=args.seed)
     emit([s.to_dict() for s in found], args.json,
          lambda: "\n".join(f"{s.kind:<10} {s.id}: {s.reason}" for s in found))
     return 0
@@ -229,20 +173,16 @@ def cmd_wander(args: argparse.Namespace) -> int:
 def cmd_progress(args: argparse.Namespace) -> int:
     if args.action != "list" and not args.id:
         raise UserError(f"`explorer progress {args.action}` needs a concept id")
-    ws = open_workspace()
-    if args.action in ("mark", "bookmark"):
-        ws.concept(args.id)  # unmarking accepts ids the graph no longer has
-    progress = open_progress(create=args.action != "list")
-    if progress is None:
-        progress = Progress()  # nothing recorded yet: an empty, in-memory one
-    with progress:
-        action = {"mark": progress.mark_known, "unmark": progress.unmark_known,
-                  "bookmark": progress.bookmark, "unbookmark": progress.unbookmark}.get(args.action)
-        if action:
-            action(args.profile, args.id)
-        summary = progress.summary(args.profile, ws.graph)
-        data = {"profile": args.profile, "known": sorted(progress.known(args.profile)),
-                "bookmarks": progress.bookmarks(args.profile), "summary": summary.to_dict()}
+    app = open_app()
+    action = {"mark": (app.set_known, True), "unmark": (app.set_known, False),
+              "bookmark": (app.set_bookmark, True),
+              "unbookmark": (app.set_bookmark, False)}.get(args.action)
+    if action:
+        fn, on = action
+        fn(args.id, on, profile=args.profile)
+    listing = app.progress_list(args.profile)
+    summary = listing.summary
+    data = listing.to_dict()
 
     def text() -> str:
         lines = [f"profile {args.profile}: {summary.known} known, {summary.bookmarks} bookmarked",
@@ -266,9 +206,7 @@ def progress_bar(done: int, total: int) -> None:
 
 def open_searcher():
     """A searcher whose model is loaded: the CLI waits for it rather than answer on keywords."""
-    from explorer.search.engine import Searcher  # noqa: PLC0415
-
-    searcher = Searcher(open_workspace().store)
+    searcher = open_app().searcher()
     if not searcher.wait():
         print(f"note: {searcher.status}", file=sys.stderr)
     return searcher
@@ -300,13 +238,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 @command("eval")
 def cmd_eval(args: argparse.Namespace) -> int:
-    from explorer.search.evaluate import evaluate, format_report, load_queries  # noqa: PLC0415
-
     try:
-        queries = load_queries(args.queries)
+        queries = usecases.load_queries(args.queries)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    report = evaluate(open_searcher(), queries)
+    report = open_app().evaluate(queries)
+    format_report = usecases.format_report
     emit(report.to_dict(), args.json, lambda: format_report(report))
     return 0
 
@@ -347,14 +284,14 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("target")
     s.add_argument("--profile", default=DEFAULT_PROFILE, help="whose known concepts to skip")
     s.add_argument("--known", help="more known concept ids, comma-separated")
-    s.add_argument("--goal", default="build", help="goal for the relevance scores")
+    s.add_argument("--goal", default=DEFAULT_GOAL, help="goal for the relevance scores")
     s.add_argument("--format", choices=("md", "json"), default="md")
     s = sub.add_parser("wander", help="three next steps from a concept")
     s.add_argument("id")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--curiosity", type=float, default=0.5, help="0 useful … 1 surprising")
     s.add_argument("--profile", default=DEFAULT_PROFILE, help="whose known concepts to skip")
-    s.add_argument("--goal", default="build", help="goal for the relevance scores")
+    s.add_argument("--goal", default=DEFAULT_GOAL, help="goal for the relevance scores")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("progress", help="mark concepts known, bookmark them, list progress")
     s.add_argument("action", choices=("mark", "unmark", "bookmark", "unbookmark", "list"))
@@ -372,11 +309,11 @@ def parser() -> argparse.ArgumentParser:
                    help="JSON list of {query, expected} (default: ../shared/eval/dev_queries.json)")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("relevance", help="concepts by how likely they are to change a decision")
-    s.add_argument("--goal", default="build", help="build, architect, interview or research")
+    s.add_argument("--goal", default=DEFAULT_GOAL, help="build, architect, interview or research")
     s.add_argument("--year", type=float, help="the era (default: this year)")
     s.add_argument("--top", type=int, help="only the N most relevant (default: all)")
     s.add_argument("--json", action="store_true")
-    s = sub.add_parser("bench", help="measure the budgets of DESIGN §10 on this machine")
+    s = sub.add_parser("bench", help="measure speed budgets (docs/ARCHITECTURE.md) on this machine")
     s.add_argument("--synthetic", type=int, default=100_000, metavar="N",
                    help="size of the synthetic graph (0 to skip it)")
     s.add_argument("--browser", action="store_true",
@@ -391,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except GraphError as exc:
         print(f"{len(exc.problems)} problem(s) in the graph:\n{exc}", file=sys.stderr)
-    except (UnknownConcept, UserError, FileNotFoundError) as exc:
+    except (UnknownConcept, UserError, FileNotFoundError, ProgressError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except BrokenPipeError:
         return 0

@@ -27,8 +27,10 @@ SETTINGS = (
             "Folder of the graph's YAML sources."),
     Setting("EXPLORER_DB", str(PROJECT_ROOT / "data" / "graph.duckdb"),
             "The built graph database (git-ignored; rebuilt from EXPLORER_DATA when stale)."),
-    Setting("EXPLORER_PROGRESS", str(PROJECT_ROOT / "data" / "progress.duckdb"),
-            "Progress (known concepts, bookmarks, visits) per profile; never touched by builds."),
+    Setting("EXPLORER_PROGRESS", str(PROJECT_ROOT / "data" / "progress.sqlite"),
+            "Progress (known concepts, bookmarks, visits) per profile, in SQLite: the app, the "
+            "CLI and several app processes share it; never touched by builds. An older "
+            "progress.duckdb beside it is imported once."),
     Setting("EXPLORER_EMBEDDINGS", str(PROJECT_ROOT / "embeddings"),
             "Cache of concept vectors keyed by model id and text hash."),
     Setting("EXPLORER_MODEL", "",

@@ -42,5 +42,5 @@ def fake_embedder() -> HashEmbedder:
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test reads or writes the project's real database, progress or vector cache."""
     monkeypatch.setenv("EXPLORER_DB", str(tmp_path / "db" / "graph.duckdb"))
-    monkeypatch.setenv("EXPLORER_PROGRESS", str(tmp_path / "db" / "progress.duckdb"))
+    monkeypatch.setenv("EXPLORER_PROGRESS", str(tmp_path / "db" / "progress.sqlite"))
     monkeypatch.setenv("EXPLORER_EMBEDDINGS", str(tmp_path / "embeddings"))

@@ -12,7 +12,7 @@ import pytest
 
 from explorer.cli import main
 from explorer.storage.graph_store import build
-from explorer.storage.progress import Progress
+from explorer.storage.progress import SQLiteProgress
 
 TINY = Path(__file__).parent / "fixtures" / "tiny"
 ROAD = ["transistor", "gpu", "autodiff", "gradient-descent", "momentum", "adam"]
@@ -118,7 +118,6 @@ def test_wander_skips_known_concepts(capsys) -> None:
 def test_progress_commands(capsys) -> None:
     data = run_json(capsys, "progress", "list", "--json")
     assert (data["known"], data["bookmarks"]) == ([], [])
-    assert not Path(os.environ["EXPLORER_PROGRESS"]).exists()  # listing creates nothing
     data = run_json(capsys, "progress", "mark", "adam", "--json")
     assert data["known"] == ["adam"]
     assert data["summary"]["by_layer"]["optimization"] == {"known": 1, "total": 3,
@@ -135,21 +134,26 @@ def test_progress_commands(capsys) -> None:
 
 
 def test_progress_lists_orphans(capsys) -> None:
-    with Progress(os.environ["EXPLORER_PROGRESS"]) as p:
-        p.mark_known("default", "removed-concept", "adam")
+    with SQLiteProgress(os.environ["EXPLORER_PROGRESS"]) as p:
+        p.mark_known("me", "removed-concept", "adam")
     code, out, _ = run(capsys, "progress", "list")
     assert code == 0 and "not in the graph any more: removed-concept" in out
     data = run_json(capsys, "progress", "unmark", "removed-concept", "--json")
     assert data["summary"]["orphaned"] == []
 
 
-def test_a_second_process_is_told_the_progress_file_is_busy(tmp_path: Path) -> None:
+def test_the_cli_reads_and_writes_progress_while_another_process_holds_it(tmp_path: Path) -> None:
+    """As with `make run` serving: the app holds the file open and keeps writing to it."""
     path = Path(os.environ["EXPLORER_PROGRESS"])
-    with Progress(path) as p:
-        p.mark_known("default", "gpu")
-        result = subprocess.run(
-            [sys.executable, "-m", "explorer.cli", "progress", "mark", "adam"],
-            capture_output=True, text=True, timeout=120, env=dict(os.environ))
-    assert result.returncode == 1
-    assert f"error: the progress file {path} is in use by process" in result.stderr
-    assert "Traceback" not in result.stderr
+    with SQLiteProgress(path) as app:
+        app.mark_known("me", "gpu")
+        for args in (["progress", "mark", "momentum"], ["wander", "adam", "--json"]):
+            result = subprocess.run([sys.executable, "-m", "explorer.cli", *args],
+                                    capture_output=True, text=True, timeout=120,
+                                    env=dict(os.environ))
+            assert result.returncode == 0, result.stderr
+        assert app.known("me") == {"gpu", "momentum"}  # the app sees the CLI's mark at once
+        app.mark_known("me", "adam")
+    result = subprocess.run([sys.executable, "-m", "explorer.cli", "progress", "list", "--json"],
+                            capture_output=True, text=True, timeout=120, env=dict(os.environ))
+    assert json.loads(result.stdout)["known"] == ["adam", "gpu", "momentum"]

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 import subprocess
 import sys
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from explorer.domain.loader import load_graph
 from explorer.domain.model import Graph
 from explorer.storage.graph_store import Store, build
-from explorer.storage.progress import SCHEMA_VERSION, Progress, ProgressLocked
+from explorer.storage.progress import SCHEMA_VERSION, ProgressError, SQLiteProgress, open_progress
 
 
 class Clock:
@@ -30,7 +30,7 @@ class Clock:
 
 
 def test_marks_are_idempotent_and_per_profile() -> None:
-    with Progress() as p:
+    with SQLiteProgress() as p:
         p.mark_known("ann", "adam", "momentum")
         p.mark_known("ann", "adam")
         p.mark_known("bob", "gpu")
@@ -45,7 +45,7 @@ def test_marks_are_idempotent_and_per_profile() -> None:
 
 
 def test_bookmarks_keep_their_order_and_visits_count() -> None:
-    with Progress(clock=Clock()) as p:
+    with SQLiteProgress(clock=Clock()) as p:
         p.bookmark("ann", "momentum")
         p.bookmark("ann", "adam")
         p.bookmark("ann", "momentum")  # already there: keeps its first place
@@ -60,7 +60,7 @@ def test_bookmarks_keep_their_order_and_visits_count() -> None:
 
 
 def test_bad_input_is_refused() -> None:
-    with Progress() as p:
+    with SQLiteProgress() as p:
         with pytest.raises(ValueError, match="profile name"):
             p.mark_known("", "adam")
         with pytest.raises(ValueError, match="profile name"):
@@ -71,7 +71,7 @@ def test_bad_input_is_refused() -> None:
 
 
 def test_summary_by_layer_and_orphans(tiny_graph: Graph) -> None:
-    with Progress() as p:
+    with SQLiteProgress() as p:
         p.mark_known("ann", "momentum", "adam", "floating-point", "gone-concept")
         p.bookmark("ann", "old-bookmark")
         p.visit("ann", "gpu")
@@ -86,15 +86,17 @@ def test_summary_by_layer_and_orphans(tiny_graph: Graph) -> None:
 
 
 def test_a_file_keeps_progress_and_migrates_once(tmp_path: Path) -> None:
-    path = tmp_path / "sub" / "progress.duckdb"
-    with Progress(path) as p:
+    path = tmp_path / "sub" / "progress.sqlite"
+    with SQLiteProgress(path) as p:
         p.mark_known("ann", "adam")
         p.bookmark("ann", "gpu")
-    with Progress(path) as p:
+    with SQLiteProgress(path) as p:
         assert p.known("ann") == {"adam"}
         assert p.bookmarks("ann") == ["gpu"]
-    with duckdb.connect(str(path), read_only=True) as con:
-        rows = con.execute("SELECT version, name FROM schema_migrations").fetchall()
+    con = sqlite3.connect(path)
+    rows = con.execute("SELECT version, name FROM schema_migrations").fetchall()
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    con.close()
     assert rows == [(SCHEMA_VERSION, "m001_progress")]
 
 
@@ -105,7 +107,7 @@ def test_twenty_threads_end_equal_to_a_serial_replay(tmp_path: Path) -> None:
         rng = random.Random(t)
         plans.append([(rng.choice(("mark", "unmark", "bookmark", "unbookmark", "visit")),
                        rng.choice(concepts)) for _ in range(25)])
-    shared = Progress(tmp_path / "progress.duckdb")
+    shared = SQLiteProgress(tmp_path / "progress.sqlite")
     errors: list[BaseException] = []
     start = threading.Barrier(20)
 
@@ -131,7 +133,7 @@ def test_twenty_threads_end_equal_to_a_serial_replay(tmp_path: Path) -> None:
         th.join()
     assert not errors, errors
 
-    with Progress() as serial:
+    with SQLiteProgress() as serial:
         for t, plan in enumerate(plans):
             profile = f"p{t % 10}" if t < 10 else f"q{t}"
             for op, cid in plan:
@@ -150,8 +152,8 @@ def test_twenty_threads_end_equal_to_a_serial_replay(tmp_path: Path) -> None:
 def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path) -> None:
     db = tmp_path / "graph.duckdb"
     build(tiny_dir, db)
-    progress_path = tmp_path / "progress.duckdb"
-    with Progress(progress_path) as p:
+    progress_path = tmp_path / "progress.sqlite"
+    with SQLiteProgress(progress_path) as p:
         p.mark_known("ann", "transistor", "adam")
         p.bookmark("ann", "transistor")
 
@@ -166,7 +168,7 @@ def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path) -> No
     store = Store(db)
     graph = store.load_graph()
     store.close()
-    with Progress(progress_path) as p:
+    with SQLiteProgress(progress_path) as p:
         assert p.known("ann") == {"transistor", "adam"}
         summary = p.summary("ann", graph)
     assert summary.orphaned == ["transistor"]
@@ -174,33 +176,77 @@ def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path) -> No
     assert summary.by_layer["physics"].total == 0
 
 
-LOCK_PROBE = """
+WRITER = """
 import sys
-from explorer.storage.progress import Progress, ProgressLocked
-try:
-    Progress(sys.argv[1])
-except ProgressLocked as exc:
-    print(exc)
-    sys.exit(3)
+from explorer.storage.progress import SQLiteProgress
+store = SQLiteProgress(sys.argv[1])
+for i in range(int(sys.argv[3])):
+    store.mark_known(sys.argv[2], f"c{i}")
+    store.visit("shared", "adam")
+print(len(store.known(sys.argv[2])))
 """
 
 
-def test_a_second_process_gets_a_clear_message(tmp_path: Path) -> None:
-    path = tmp_path / "progress.duckdb"
-    with Progress(path) as p:
-        p.mark_known("ann", "adam")
-        result = subprocess.run([sys.executable, "-c", LOCK_PROBE, str(path)],
-                                capture_output=True, text=True, timeout=60)
-        assert result.returncode == 3, result.stderr
-        assert str(path) in result.stdout
-        assert "in use by process" in result.stdout
-    # Once the first process lets go, the second one opens it.
-    result = subprocess.run([sys.executable, "-c", LOCK_PROBE, str(path)],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_several_processes_write_one_file_at_once(tmp_path: Path) -> None:
+    """The app, the CLI and other app processes share the file: nobody is locked out."""
+    path = tmp_path / "progress.sqlite"
+    with SQLiteProgress(path) as held:  # held open, as a running app holds it
+        held.mark_known("app", "adam")
+        procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"p{n}", "40"],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for n in range(4)]
+        outs = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0] * 4, [e for _, e in outs]
+        assert [o.strip() for o, _ in outs] == ["40"] * 4
+        assert held.known("p3") == {f"c{i}" for i in range(40)}
+        assert [(v.concept_id, v.times) for v in held.visits("shared")] == [("adam", 160)]
+        assert held.known("app") == {"adam"}
 
 
-def test_progress_locked_names_the_file(tmp_path: Path) -> None:
-    exc = ProgressLocked(tmp_path / "p.duckdb", "process 42")
-    assert exc.path == tmp_path / "p.duckdb"
-    assert "p.duckdb is in use by process 42" in str(exc)
+def _legacy_duckdb(path: Path) -> None:
+    """A progress file as the DuckDB store of earlier versions wrote it."""
+    import duckdb
+
+    with duckdb.connect(str(path)) as con:
+        con.execute("""
+            CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR,
+                                            applied_at TIMESTAMP DEFAULT current_timestamp);
+            INSERT INTO schema_migrations (version, name) VALUES (1, 'm001_progress');
+            CREATE TABLE known (profile VARCHAR, concept_id VARCHAR, added_at TIMESTAMP,
+                                PRIMARY KEY (profile, concept_id));
+            CREATE TABLE bookmarks (profile VARCHAR, concept_id VARCHAR, added_at TIMESTAMP,
+                                    PRIMARY KEY (profile, concept_id));
+            CREATE TABLE visits (profile VARCHAR, concept_id VARCHAR, times INTEGER,
+                                 first_at TIMESTAMP, last_at TIMESTAMP,
+                                 PRIMARY KEY (profile, concept_id));
+            INSERT INTO known VALUES ('me', 'adam', '2026-01-02 03:04:05'),
+                                     ('me', 'gone-concept', '2026-01-02 03:04:06'),
+                                     ('ann', 'momentum', '2026-01-03 00:00:00');
+            INSERT INTO bookmarks VALUES ('me', 'momentum', '2026-01-04 00:00:00');
+            INSERT INTO visits VALUES ('me', 'adam', 7, '2026-01-01 00:00:00',
+                                       '2026-01-05 00:00:00');
+        """)
+
+
+def test_an_old_duckdb_progress_file_is_imported_once_and_left_in_place(tmp_path: Path) -> None:
+    legacy = tmp_path / "progress.duckdb"
+    _legacy_duckdb(legacy)
+    before = legacy.read_bytes()
+    with open_progress(legacy) as p:  # old settings name the .duckdb file
+        assert p.path == tmp_path / "progress.sqlite"
+        assert p.known("me") == {"adam", "gone-concept"} and p.known("ann") == {"momentum"}
+        assert p.bookmarks("me") == ["momentum"]
+        assert [(v.concept_id, v.times) for v in p.visits("me")] == [("adam", 7)]
+        p.visit("me", "adam")
+    with open_progress(tmp_path / "progress.sqlite") as p:  # reopening does not import again
+        assert [(v.concept_id, v.times) for v in p.visits("me")] == [("adam", 8)]
+        assert p.imports() == [(str(legacy.resolve()), 5)]
+    assert legacy.read_bytes() == before
+
+
+def test_a_file_that_is_not_sqlite_gets_a_clear_message(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite"
+    path.write_text("these are someone's notes, not a database\n" * 100)
+    with pytest.raises(ProgressError, match="progress.sqlite cannot be opened as SQLite"):
+        SQLiteProgress(path)
+    assert path.read_text().startswith("these are someone's notes")

@@ -34,6 +34,7 @@ from explorer.domain.model import (
     gc_paused,
 )
 from explorer.search.keywords import write_index
+from explorer.storage import migrations as migrations_runner
 
 # Each migration is (version, name, SQL). Never edit one that has shipped; append a new one.
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
@@ -41,8 +42,6 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         1,
         "m001_graph",
         """
-        CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR,
-                                        applied_at TIMESTAMP DEFAULT current_timestamp);
         CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
         CREATE TABLE layers (id VARCHAR PRIMARY KEY, name VARCHAR, position INTEGER);
         CREATE TABLE goals (id VARCHAR PRIMARY KEY, name VARCHAR, description VARCHAR,
@@ -107,21 +106,8 @@ class BuildResult:
 
 def migrate(con: duckdb.DuckDBPyConnection,
             migrations: tuple[tuple[int, str, str], ...] = MIGRATIONS) -> None:
-    """Apply the numbered migrations not yet recorded in `schema_migrations`, each in its own
-    transaction (the progress file shares this with the graph file, with its own list)."""
-    tables = {
-        r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
-    }
-    done = set()
-    if "schema_migrations" in tables:
-        done = {r[0] for r in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    for version, name, sql in migrations:
-        if version in done:
-            continue
-        con.execute("BEGIN")
-        con.execute(sql)
-        con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
-        con.execute("COMMIT")
+    """Bring a graph file's schema up to date (the runner is shared with progress)."""
+    migrations_runner.migrate(con, migrations)
 
 
 def read_meta(path: Path) -> dict[str, str]:

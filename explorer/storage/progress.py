@@ -1,191 +1,88 @@
-"""Progress per profile (known concepts, bookmarks, visits) in its own DuckDB file.
+"""Progress per profile (known concepts, bookmarks, visits) behind one interface.
 
-The file is separate from the graph database, so rebuilding the graph never touches it; rows are
-keyed by (profile, concept id) and are kept when a concept disappears from the graph (`summary`
-lists them as orphaned instead of dropping them).
+`ProgressStore` is what the use-case layer talks to; `SQLiteProgress` is the local default. It
+uses the standard library's sqlite3 in WAL mode with a busy timeout, so the app, the CLI and
+several app processes on one machine read and write one file at once: readers never block,
+writers queue for a moment. Every write is one explicit transaction (`BEGIN IMMEDIATE`), marks
+and bookmarks are idempotent upserts, and a connection is opened per thread (sqlite3 connections
+must not cross threads). A PostgreSQL store implements the same abstract methods.
 
-Concurrency: one connection per `Progress`, a fresh cursor per call (so threads never share one),
-and every write in an explicit transaction behind one lock per process. Marks and bookmarks are
-idempotent (INSERT … ON CONFLICT DO NOTHING / DELETE). DuckDB lets only one process open a file
-for writing; a second one gets `ProgressLocked` naming the file and, when known, the holder.
+The file is separate from the graph database, so rebuilding the graph never touches it. A
+progress file from before (DuckDB, `progress.duckdb` beside the new file) is imported once, on
+first open, in the same transaction that records the import; the old file is left in place.
 """
 
 from __future__ import annotations
 
-import re
+import abc
+import sqlite3
 import threading
+import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from explorer.domain.model import Graph
-from explorer.storage import graph_store as store
+from explorer.domain.progress import Summary, Visit, check, summarize
+from explorer.storage import migrations
 
-# Each migration is (version, name, SQL). Never edit one that has shipped; append a new one.
-MIGRATIONS: tuple[tuple[int, str, str], ...] = (
-    (
-        1,
-        "m001_progress",
-        """
-        CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR,
-                                        applied_at TIMESTAMP DEFAULT current_timestamp);
-        CREATE TABLE known (profile VARCHAR, concept_id VARCHAR, added_at TIMESTAMP,
-                            PRIMARY KEY (profile, concept_id));
-        CREATE TABLE bookmarks (profile VARCHAR, concept_id VARCHAR, added_at TIMESTAMP,
-                                PRIMARY KEY (profile, concept_id));
-        CREATE TABLE visits (profile VARCHAR, concept_id VARCHAR, times INTEGER,
-                             first_at TIMESTAMP, last_at TIMESTAMP,
-                             PRIMARY KEY (profile, concept_id));
-    """,
-    ),
+BUSY_TIMEOUT_S = 10.0
+
+MIGRATIONS: tuple[migrations.Migration, ...] = (
+    (1, "m001_progress", (
+        "CREATE TABLE known (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
+        "added_at TIMESTAMP, PRIMARY KEY (profile, concept_id))",
+        "CREATE TABLE bookmarks (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
+        "added_at TIMESTAMP, PRIMARY KEY (profile, concept_id))",
+        "CREATE TABLE visits (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
+        "times INTEGER NOT NULL, first_at TIMESTAMP, last_at TIMESTAMP, "
+        "PRIMARY KEY (profile, concept_id))",
+        "CREATE TABLE imports (source TEXT PRIMARY KEY, rows INTEGER, "
+        "imported_at TIMESTAMP DEFAULT current_timestamp)",
+    )),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
-DEFAULT_PROFILE = "default"
-MAX_PROFILE = 64
-MAX_ID = 200
-
-# One lock per process for every write to any progress file.
-WRITE_LOCK = threading.Lock()
+TABLES = ("known", "bookmarks", "visits")
 
 
-class ProgressLocked(RuntimeError):
-    """Another process holds the progress file open for writing."""
-
-    def __init__(self, path: Path, holder: str = ""):
-        self.path = path
-        who = f" by {holder}" if holder else " by another process"
-        super().__init__(
-            f"the progress file {path} is in use{who} (DuckDB allows one writer process); "
-            "close the other app or command, or point EXPLORER_PROGRESS at another file"
-        )
-
-
-@dataclass(frozen=True)
-class Visit:
-    concept_id: str
-    times: int
-    last_at: datetime
-
-
-@dataclass(frozen=True)
-class LayerShare:
-    known: int
-    total: int
-
-    @property
-    def share(self) -> float:
-        return self.known / self.total if self.total else 0.0
-
-
-@dataclass(frozen=True)
-class Summary:
-    profile: str
-    known: int  # known concepts that are in the graph
-    bookmarks: int
-    visited: int
-    by_layer: dict[str, LayerShare] = field(default_factory=dict)  # in layer order
-    orphaned: list[str] = field(default_factory=list)  # ids with progress, missing from the graph
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["by_layer"] = {k: {**asdict(v), "share": round(v.share, 4)}
-                            for k, v in self.by_layer.items()}
-        return data
-
-
-def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    store.migrate(con, MIGRATIONS)
+class ProgressError(RuntimeError):
+    """The progress store cannot be opened or written; the message names the file and why."""
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _check(profile: str, concept_ids: Iterable[str] = ()) -> None:
-    if not profile or len(profile) > MAX_PROFILE:
-        raise ValueError(f"a profile name has 1 to {MAX_PROFILE} characters, not {len(profile)}")
-    for cid in concept_ids:
-        if not cid or len(cid) > MAX_ID:
-            raise ValueError(f"a concept id has 1 to {MAX_ID} characters: {cid[:40]!r}")
+class ProgressStore(abc.ABC):
+    """Known concepts, bookmarks and visits per profile. Implementations must make every write
+    atomic and idempotent (marking twice is marking once) and be safe to share across threads."""
 
+    @abc.abstractmethod
+    def _add(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None: ...
 
-class Progress:
-    """Progress over a DuckDB file, or in memory when `path` is None.
+    @abc.abstractmethod
+    def _remove(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None: ...
 
-    `clock` returns the time stamped on writes, naive UTC (passed in so tests can fix it).
-    """
+    @abc.abstractmethod
+    def visit(self, profile: str, concept_id: str) -> None: ...
 
-    def __init__(self, path: str | Path | None = None, *,
-                 clock: Callable[[], datetime] | None = None):
-        self.path = Path(path) if path else None
-        self.clock = clock or utc_now
-        self._cursor_lock = threading.Lock()
-        if self.path is None:
-            self._con = duckdb.connect(":memory:")
-        else:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                self._con = duckdb.connect(str(self.path))
-            except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise
-                holder = re.search(r"\(PID (\d+)\)", str(exc))
-                raise ProgressLocked(self.path, f"process {holder[1]}" if holder else "") from exc
-        with WRITE_LOCK:
-            migrate(self._con)
+    @abc.abstractmethod
+    def known(self, profile: str) -> set[str]: ...
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        # Creating a cursor touches the shared connection, so it is serialised; using it is not.
-        with self._cursor_lock:
-            return self._con.cursor()
+    @abc.abstractmethod
+    def bookmarks(self, profile: str) -> list[str]:
+        """Bookmarked ids, oldest first."""
 
+    @abc.abstractmethod
+    def visits(self, profile: str) -> list[Visit]:
+        """Visited concepts, most recent first."""
+
+    @abc.abstractmethod
+    def profiles(self) -> list[str]: ...
+
+    @abc.abstractmethod
     def close(self) -> None:
-        self._con.close()
-
-    def __enter__(self) -> Progress:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-    def _write(self, statements: list[tuple[str, list]]) -> None:
-        """Run statements in one transaction behind the process-wide write lock."""
-        with WRITE_LOCK:
-            cur = self.cursor()
-            try:
-                cur.execute("BEGIN")
-                for sql, params in statements:
-                    cur.execute(sql, params)
-                cur.execute("COMMIT")
-            except BaseException:
-                try:
-                    cur.execute("ROLLBACK")
-                except duckdb.Error:
-                    pass  # the transaction never began; the original error says why
-                raise
-            finally:
-                cur.close()
-
-    def _read(self, sql: str, params: list) -> list[tuple]:
-        cur = self.cursor()
-        try:
-            return cur.execute(sql, params).fetchall()
-        finally:
-            cur.close()
-
-    def _add(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None:
-        _check(profile, concept_ids)
-        now = self.clock()
-        self._write([(f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                      [profile, cid, now]) for cid in concept_ids])
-
-    def _remove(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None:
-        _check(profile, concept_ids)
-        self._write([(f"DELETE FROM {table} WHERE profile = ? AND concept_id = ?", [profile, cid])
-                     for cid in concept_ids])
+        """Release connections."""
 
     def mark_known(self, profile: str, *concept_ids: str) -> None:
         self._add("known", profile, concept_ids)
@@ -199,46 +96,171 @@ class Progress:
     def unbookmark(self, profile: str, *concept_ids: str) -> None:
         self._remove("bookmarks", profile, concept_ids)
 
-    def visit(self, profile: str, concept_id: str) -> None:
-        _check(profile, [concept_id])
+    def summary(self, profile: str, graph: Graph) -> Summary:
+        return summarize(profile, graph, self.known(profile), self.bookmarks(profile),
+                         self.visits(profile))
+
+    def __enter__(self) -> ProgressStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class SQLiteProgress(ProgressStore):
+    """Progress in a SQLite file, or in memory (shared by this object's threads) when `path` is
+    None. `clock` stamps writes with naive UTC (passed in so tests can fix it)."""
+
+    def __init__(self, path: str | Path | None = None, *,
+                 clock: Callable[[], datetime] | None = None):
+        self.path = Path(path) if path else None
+        self.clock = clock or utc_now
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._all_lock = threading.Lock()
+        if self.path is None:
+            self._uri = f"file:progress-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._uri = f"{self.path.resolve().as_uri()}?mode=rwc"
+        con = self._con()  # an in-memory database lives while one connection is open
+        self._keep = con
+        try:
+            migrations.migrate(con, MIGRATIONS, begin="BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise ProgressError(f"the progress file {self.path} cannot be opened as SQLite "
+                                f"({exc}); move it aside to start afresh") from exc
+        if self.path is not None:
+            legacy = self.path.with_suffix(".duckdb")
+            if legacy.exists() and legacy != self.path:
+                import_duckdb(self, legacy)
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            try:
+                con = sqlite3.connect(self._uri, uri=True, timeout=BUSY_TIMEOUT_S,
+                                      isolation_level=None, check_same_thread=True)
+                if self.path is not None:
+                    con.execute("PRAGMA journal_mode=WAL")
+                    con.execute("PRAGMA synchronous=FULL")  # a committed mark survives a crash
+                con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+            except sqlite3.DatabaseError as exc:
+                raise ProgressError(f"the progress file {self.path} cannot be opened as SQLite "
+                                    f"({exc}); move it aside to start afresh") from exc
+            self._local.con = con
+            with self._all_lock:
+                self._all.append(con)
+        return con
+
+    def close(self) -> None:
+        with self._all_lock:
+            for con in self._all:
+                try:
+                    con.close()
+                except sqlite3.ProgrammingError:
+                    pass  # made in another thread that has ended; sqlite3 frees it then
+            self._all.clear()
+        self._local = threading.local()
+
+    def write(self, statements: Iterable[tuple[str, tuple]]) -> None:
+        """Run statements in one transaction; the write lock is taken at BEGIN."""
+        con = self._con()
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            for sql, params in statements:
+                con.execute(sql, params)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return self._con().execute(sql, params).fetchall()
+
+    def _add(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None:
+        check(profile, concept_ids)
         now = self.clock()
-        self._write([(
+        self.write((f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    (profile, cid, now)) for cid in concept_ids)
+
+    def _remove(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None:
+        check(profile, concept_ids)
+        self.write((f"DELETE FROM {table} WHERE profile = ? AND concept_id = ?", (profile, cid))
+                   for cid in concept_ids)
+
+    def visit(self, profile: str, concept_id: str) -> None:
+        check(profile, [concept_id])
+        now = self.clock()
+        self.write([(
             "INSERT INTO visits VALUES (?, ?, 1, ?, ?) ON CONFLICT DO UPDATE SET "
             "times = visits.times + 1, last_at = excluded.last_at",
-            [profile, concept_id, now, now])])
+            (profile, concept_id, now, now))])
 
     def known(self, profile: str) -> set[str]:
-        return {r[0] for r in self._read(
-            "SELECT concept_id FROM known WHERE profile = ?", [profile])}
+        return {r[0] for r in self._read("SELECT concept_id FROM known WHERE profile = ?",
+                                         (profile,))}
 
     def bookmarks(self, profile: str) -> list[str]:
-        """Bookmarked ids, oldest first."""
         return [r[0] for r in self._read(
             "SELECT concept_id FROM bookmarks WHERE profile = ? ORDER BY added_at, concept_id",
-            [profile])]
+            (profile,))]
 
     def visits(self, profile: str) -> list[Visit]:
-        """Visited concepts, most recent first."""
-        return [Visit(*r) for r in self._read(
+        return [Visit(cid, times, _stamp(last)) for cid, times, last in self._read(
             "SELECT concept_id, times, last_at FROM visits WHERE profile = ? "
-            "ORDER BY last_at DESC, concept_id", [profile])]
+            "ORDER BY last_at DESC, concept_id", (profile,))]
 
     def profiles(self) -> list[str]:
         return [r[0] for r in self._read(
             "SELECT profile FROM known UNION SELECT profile FROM bookmarks "
-            "UNION SELECT profile FROM visits ORDER BY profile", [])]
+            "UNION SELECT profile FROM visits ORDER BY profile")]
 
-    def summary(self, profile: str, graph: Graph) -> Summary:
-        """Counts, the share of each layer known, and progress on ids the graph no longer has."""
-        known = self.known(profile)
-        marks = set(self.bookmarks(profile))
-        visited = {v.concept_id for v in self.visits(profile)}
-        by_layer = {layer.id: [0, 0] for layer in graph.layers}
-        for c in graph.concepts.values():
-            counts = by_layer.setdefault(c.layer, [0, 0])
-            counts[0] += c.id in known
-            counts[1] += 1
-        orphaned = sorted((known | marks | visited) - set(graph.concepts))
-        inside = set(graph.concepts)
-        return Summary(profile, len(known & inside), len(marks & inside), len(visited & inside),
-                       {k: LayerShare(*v) for k, v in by_layer.items()}, orphaned)
+    def imports(self) -> list[tuple[str, int]]:
+        return self._read("SELECT source, rows FROM imports ORDER BY source")
+
+
+def _stamp(value) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def import_duckdb(store: SQLiteProgress, legacy: Path) -> int:
+    """Copy every row of a DuckDB progress file into `store` once; return the rows copied (0 if
+    it was imported before). The copy and its record commit together, so a crash part-way
+    leaves nothing half-imported and the next open tries again."""
+    source = str(legacy.resolve())
+    if any(s == source for s, _ in store.imports()):
+        return 0
+    import duckdb  # noqa: PLC0415  (only when there is an old file to read)
+
+    try:
+        with duckdb.connect(str(legacy), read_only=True) as con:
+            rows = {t: con.execute(f"SELECT * FROM {t}").fetchall() for t in TABLES}
+    except duckdb.Error as exc:
+        raise ProgressError(f"cannot import the old progress file {legacy}: {exc}; stop the "
+                            "process that holds it, or move it aside") from exc
+    con = store._con()
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        if store._read("SELECT 1 FROM imports WHERE source = ?", (source,)):
+            con.execute("ROLLBACK")
+            return 0
+        for table, values in rows.items():
+            marks = "?, ?, ?, ?, ?" if table == "visits" else "?, ?, ?"
+            con.executemany(f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT DO NOTHING",
+                            values)
+        total = sum(len(v) for v in rows.values())
+        con.execute("INSERT INTO imports (source, rows) VALUES (?, ?)", (source, total))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return total
+
+
+def open_progress(path: str | Path | None) -> ProgressStore:
+    """The local progress store at `path` (a `.duckdb` path from older settings means the
+    SQLite file beside it, which imports the old one)."""
+    if path is not None and Path(path).suffix == ".duckdb":
+        path = Path(path).with_suffix(".sqlite")
+    return SQLiteProgress(path)

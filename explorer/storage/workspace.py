@@ -1,7 +1,7 @@
 """The opened graph: the store, the model it holds, and its networkx view, built on demand.
 
-The Streamlit page and the CLI both start here, so "the database is missing or older than the
-sources" is handled once: it is rebuilt (atomically) before anything reads it.
+`explorer.usecases.open_explorer` opens it from the settings, so "the database is missing or older
+than the sources" is handled once for the page and the CLI: it is rebuilt (atomically) first.
 """
 
 from __future__ import annotations
@@ -13,24 +13,22 @@ from pathlib import Path
 
 import networkx as nx
 
-from explorer import settings
 from explorer.domain.errors import UnknownConcept
 from explorer.domain.model import Concept, Graph
 from explorer.domain.network import to_networkx
 from explorer.storage.graph_store import BuildResult, Store, build, is_current
 
 
-def ensure_built(data_dir: Path | None = None, db_path: Path | None = None,
-                 on_build: Callable[[], None] | None = None) -> BuildResult | None:
-    """Build the database if it is missing or older than the sources; None if it was current."""
-    data_dir = data_dir or settings.path("EXPLORER_DATA")
-    db_path = db_path or settings.path("EXPLORER_DB")
-    if db_path.exists() and (settings.get("EXPLORER_AUTOBUILD") == "0"
-                             or is_current(db_path, data_dir)):
+def ensure_built(data_dir: Path, db_path: Path, on_build: Callable[[], None] | None = None, *,
+                 autobuild: bool = True) -> BuildResult | None:
+    """Build the database if it is missing or older than the sources (unless `autobuild` is
+    off and a database exists); None if nothing was built."""
+    if db_path.exists() and (not autobuild or is_current(db_path, data_dir)):
         return None
     if on_build:
         on_build()
-    from explorer.search.embeddings import cached_vector_source  # noqa: PLC0415  (keeps torch off this path)
+    # Imported here: it keeps torch and the model off the path of an up-to-date database.
+    from explorer.search.embeddings import cached_vector_source  # noqa: PLC0415
 
     return build(data_dir, db_path, vectors=cached_vector_source())
 
@@ -44,10 +42,9 @@ class Workspace:
         self.graph = self.store.load_graph()
 
     @classmethod
-    def open(cls, db_path: Path | None = None, data_dir: Path | None = None,
-             on_build: Callable[[], None] | None = None) -> Workspace:
-        db_path = db_path or settings.path("EXPLORER_DB")
-        ensure_built(data_dir, db_path, on_build)
+    def open(cls, db_path: Path, data_dir: Path, on_build: Callable[[], None] | None = None, *,
+             autobuild: bool = True) -> Workspace:
+        ensure_built(data_dir, db_path, on_build, autobuild=autobuild)
         return cls(Store(db_path))
 
     @cached_property

@@ -18,7 +18,7 @@ def app_url(streamlit_server, tmp_path) -> str:
     """The app on the curated graph, with its own database and progress files."""
     return streamlit_server(APP, env={
         "EXPLORER_DB": str(tmp_path / "graph.duckdb"),
-        "EXPLORER_PROGRESS": str(tmp_path / "progress.duckdb"),
+        "EXPLORER_PROGRESS": str(tmp_path / "progress.sqlite"),
         "EXPLORER_EMBEDDINGS": str(PROJECT_ROOT / "embeddings"),
         "EXPLORER_NO_MODEL": "1",  # keyword search is enough here; the model is tested apart
     })

@@ -1,0 +1,82 @@
+"""What a profile's progress says about a graph: counts, the share known per layer, orphans.
+
+Pure data: the stores in `explorer.storage.progress` keep the rows, this module reads them
+against a graph. Rows outlive the concepts they name (a rebuild may drop one), so ids that are
+no longer in the graph are listed as orphaned, never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from explorer.domain.model import Graph
+
+DEFAULT_PROFILE = "me"
+MAX_PROFILE = 64
+MAX_ID = 200
+
+
+@dataclass(frozen=True)
+class Visit:
+    concept_id: str
+    times: int
+    last_at: datetime
+
+
+@dataclass(frozen=True)
+class LayerShare:
+    known: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.known / self.total if self.total else 0.0
+
+
+@dataclass(frozen=True)
+class Summary:
+    profile: str
+    known: int  # known concepts that are in the graph
+    bookmarks: int
+    visited: int
+    by_layer: dict[str, LayerShare] = field(default_factory=dict)  # in layer order
+    orphaned: list[str] = field(default_factory=list)  # ids with progress, missing from the graph
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["by_layer"] = {k: {**asdict(v), "share": round(v.share, 4)}
+                            for k, v in self.by_layer.items()}
+        return data
+
+
+def check(profile: str, concept_ids=()) -> None:
+    """Reject a profile or id outside the stored bounds, naming which and why."""
+    if not profile or len(profile) > MAX_PROFILE:
+        raise ValueError(f"a profile name has 1 to {MAX_PROFILE} characters, not {len(profile)}")
+    for cid in concept_ids:
+        if not cid or len(cid) > MAX_ID:
+            raise ValueError(f"a concept id has 1 to {MAX_ID} characters: {cid[:40]!r}")
+
+
+def summarize(profile: str, graph: Graph, known: set[str], bookmarks: list[str],
+              visits: list[Visit]) -> Summary:
+    """Counts, the share of each layer known, and progress on ids the graph no longer has.
+
+    >>> from explorer.domain.model import Concept, Layer
+    >>> g = Graph((Layer("l", "L", 0),), (), {"a": Concept("a", "A", "l", "")}, {})
+    >>> s = summarize("me", g, {"a", "gone"}, [], [])
+    >>> s.known, s.by_layer["l"].share, s.orphaned
+    (1, 1.0, ['gone'])
+    """
+    marks = set(bookmarks)
+    visited = {v.concept_id for v in visits}
+    by_layer = {layer.id: [0, 0] for layer in graph.layers}
+    for c in graph.concepts.values():
+        counts = by_layer.setdefault(c.layer, [0, 0])
+        counts[0] += c.id in known
+        counts[1] += 1
+    inside = set(graph.concepts)
+    orphaned = sorted((known | marks | visited) - inside)
+    return Summary(profile, len(known & inside), len(marks & inside), len(visited & inside),
+                   {k: LayerShare(*v) for k, v in by_layer.items()}, orphaned)
