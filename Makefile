@@ -4,9 +4,21 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: run test lint bench setup
+.PHONY: run test lint bench setup chromium
 
 setup: $(STAMP)
+
+# The browser tests drive Debian's Chromium (never a downloaded one). Installed here when missing:
+# as root with apt-get, otherwise a message says how.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "The browser tests need Chromium at /usr/bin/chromium:"; \
+		echo "  sudo apt-get install chromium    (then run make test again)"; exit 1; \
+	fi
 
 # torch first, pinned: an unpinned torch (pulled in by sentence-transformers) would be a multi-GB
 # CUDA build; 2.13.0 is a CPU build installed from local disk.
@@ -22,7 +34,8 @@ run: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
-test: $(STAMP) lint
+test: $(STAMP) lint chromium
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

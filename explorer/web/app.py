@@ -19,17 +19,17 @@ VIEWS = {"path": path_view, "plan": plan_view, "decisions": decisions_view,
 
 def main() -> None:
     st.set_page_config(page_title="Curiosity Explorer", layout="wide")
-    ws = resources.workspace()
-    nav = state.read(ws.graph)
+    app = resources.explorer()
+    nav = state.read(app.graph)
     landing = "concept" not in st.query_params
 
-    nav = arrive(ws, nav)
-    nav, curiosity = sidebar(ws, nav)
+    nav = arrive(app, nav)
+    nav, curiosity = sidebar(app, nav)
     st.markdown("#### Curiosity Explorer")
-    search_box(ws, nav, focus)
+    search_box(app, nav, focus)
     if nav.view == "explore":
         explore(curiosity, landing=landing)
     else:
-        VIEWS[nav.view](ws, nav, focus)
+        VIEWS[nav.view](app, nav, focus)
     state.write(nav)
     record_visit(nav)

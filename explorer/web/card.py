@@ -6,22 +6,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from explorer.domain.model import Concept
-from explorer.domain.network import leads_to, prerequisites
-from explorer.domain.relevance import Relevance, relevance_over_years
-from explorer.storage.workspace import Workspace
-from explorer.web import resources
-from explorer.web.state import ERA_RANGE, Nav
+from explorer.usecases import Card, Explorer, Neighbour
+from explorer.web.state import Nav
 from explorer.web.text import md_escape, md_link
 
 Focus = Callable[[str], None]
-LIST_LIMIT = 12  # neighbours listed on a card, the most relevant first
-
-
-def by_score(ids: list[str], nav: Nav) -> list[str]:
-    """Most decision-relevant first (for this goal and era), then by id for stability."""
-    p = resources.probabilities(nav.goal, nav.era)
-    return sorted(ids, key=lambda c: (-p.get(c, 0.0), c))
+LIST_LIMIT = 12  # neighbours listed per relation on a card, the most relevant first
 
 
 def concept_button(label: str, cid: str, focus: Focus, key: str, help: str | None = None,
@@ -32,7 +22,7 @@ def concept_button(label: str, cid: str, focus: Focus, key: str, help: str | Non
               on_click=focus, args=(cid,), **kwargs)
 
 
-def concept_pills(ws: Workspace, label: str, ids: list[str], focus: Focus, key: str,
+def concept_pills(app: Explorer, label: str, ids: list[str], focus: Focus, key: str,
                   help: str | None = None, **kwargs) -> None:
     """A row of concepts as one element (cheaper per rerun than a button each)."""
 
@@ -43,22 +33,22 @@ def concept_pills(ws: Workspace, label: str, ids: list[str], focus: Focus, key: 
             focus(cid)
 
     st.pills(md_escape(label), ids, key=key, on_change=chosen, help=help,
-             format_func=lambda cid: md_escape(ws.graph.concepts[cid].name), **kwargs)
+             format_func=lambda cid: md_escape(app.graph.concepts[cid].name), **kwargs)
 
 
-def concept_buttons(ws: Workspace, ids: list[str], focus: Focus, key: str,
+def concept_buttons(app: Explorer, ids: list[str], focus: Focus, key: str,
                     whys: dict[str, str] | None = None) -> None:
     """One small button per concept; a click focuses it. `whys` become the buttons' help."""
     for cid in ids:
-        concept_button(ws.graph.concepts[cid].name, cid, focus, f"{key}-{cid}",
+        concept_button(app.graph.concepts[cid].name, cid, focus, f"{key}-{cid}",
                        (whys or {}).get(cid))
 
 
-def score(ws: Workspace, concept: Concept, rel: Relevance, nav: Nav, focus: Focus) -> None:
-    goal = next(g.name for g in ws.graph.goals if g.id == nav.goal)
+def score(app: Explorer, card: Card, focus: Focus) -> None:
+    rel = card.relevance
     st.progress(min(max(rel.p, 0.0), 1.0),
                 text=f"**{rel.p:.0%}** likely to change a decision you face "
-                     f"({md_escape(goal.lower())}, {nav.era})")
+                     f"({md_escape(card.goal_name.lower())}, {card.year})")
     with st.expander("Why this score", expanded=False):
         if not rel.reasons:
             st.caption("No decision in this graph reaches this concept for this goal and era. "
@@ -68,19 +58,17 @@ def score(ws: Workspace, concept: Concept, rel: Relevance, nav: Nav, focus: Focu
             st.markdown(f"**+{reason.contribution:.0%}** · {md_escape(reason.decision_text)}  \n"
                         f":gray[faced {reason.frequency:.0%} of the time × reach "
                         f"{reason.reach:.2f} ({factors})]")
-            chain = [s.concept_id for s in reason.chain if s.concept_id != concept.id]
+            chain = [s.concept_id for s in reason.chain if s.concept_id != card.concept.id]
             if chain:
-                concept_pills(ws, "Through", chain, focus, f"why{i}",
+                concept_pills(app, "Through", chain, focus, f"why{i}",
                               label_visibility="collapsed")
-    era_chart(ws, concept, nav)
+    era_chart(card)
 
 
-def era_chart(ws: Workspace, concept: Concept, nav: Nav) -> None:
-    """The concept's score from 1980 to 2030 for every goal, with the chosen era marked."""
-    years = list(range(ERA_RANGE[0], ERA_RANGE[1] + 1, 10))
-    series = relevance_over_years(ws.graph, concept.id, [g.id for g in ws.graph.goals], years)
-    rows = [{"year": y, "goal": g.id, "p": round(p, 3)}
-            for g in ws.graph.goals for y, p in series[g.id]]  # inline: no Arrow table per run
+def era_chart(card: Card) -> None:
+    """The concept's score across eras for every goal, with the chosen era marked."""
+    rows = [{"year": y, "goal": goal, "p": round(p, 3)}
+            for goal, series in card.eras.items() for y, p in series]  # inline: no Arrow table
     st.caption("Score across eras, per goal")
     st.vega_lite_chart(None, {
         "height": 130, "data": {"values": rows},
@@ -94,55 +82,59 @@ def era_chart(ws: Workspace, concept: Concept, nav: Nav) -> None:
                  "color": {"field": "goal", "type": "nominal",
                            "legend": {"orient": "top", "title": None}}}},
             {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280"},
-             "encoding": {"x": {"datum": nav.era, "type": "quantitative"}}},
+             "encoding": {"x": {"datum": card.year, "type": "quantitative"}}},
         ]}, width="stretch", height=190)
 
 
-def progress_buttons(concept: Concept, nav: Nav) -> None:
-    store, _ = resources.progress()
-    known = concept.id in store.known(nav.profile)
-    marked = concept.id in store.bookmarks(nav.profile)
+def progress_buttons(app: Explorer, card: Card, nav: Nav) -> None:
+    cid, known, marked = card.concept.id, card.known, card.bookmarked
     left, right = st.columns(2)
     if left.button("I know this" if not known else "Known ✓ (undo)", key="know",
                    type="primary" if not known else "secondary", use_container_width=True):
-        (store.unmark_known if known else store.mark_known)(nav.profile, concept.id)
+        app.set_known(cid, not known, profile=nav.profile)
         st.rerun()
     if right.button("Bookmark" if not marked else "Bookmarked ✓ (undo)", key="bookmark",
                     use_container_width=True):
-        (store.unbookmark if marked else store.bookmark)(nav.profile, concept.id)
+        app.set_bookmark(cid, not marked, profile=nav.profile)
         st.rerun()
 
 
-def card(ws: Workspace, concept: Concept, nav: Nav, focus: Focus) -> None:
-    layer = next((la.name for la in ws.graph.layers if la.id == concept.layer), concept.layer)
+def neighbour_pills(app: Explorer, label: str, items: list[Neighbour], focus: Focus,
+                    key: str) -> None:
+    shown = items[:LIST_LIMIT]
+    more = f" (the {len(shown)} most relevant of {len(items)})" if len(items) > len(shown) else ""
+    if items:
+        concept_pills(app, f"{label}{more}", [n.id for n in shown], focus, key, help="\n".join(
+            f"- **{md_escape(n.name)}**: {md_escape(n.why)}" for n in shown if n.why))
+
+
+def evidence_links(evidence) -> str:
+    if not evidence:
+        return ""
+    links = ", ".join(md_link(e.title, e.url) for e in evidence)
+    return f" — seen in {len(evidence)} real thread{'s' * (len(evidence) != 1)}: {links}"
+
+
+def card(app: Explorer, concept_id: str, nav: Nav, focus: Focus) -> None:
+    data = app.card(concept_id, nav.goal, nav.era, nav.profile)
+    concept = data.concept
     st.markdown(f"### {md_escape(concept.name)}")
     aliases = f" · also: {', '.join(concept.aliases)}" if concept.aliases else ""
-    st.caption(md_escape(f"{layer}{aliases} · about {concept.effort_hours:g} h to learn"))
-    score(ws, concept, resources.scores(nav.goal, nav.era)[concept.id], nav, focus)
-    progress_buttons(concept, nav)
+    st.caption(md_escape(f"{data.layer_name}{aliases} · about {concept.effort_hours:g} h to learn"))
+    score(app, data, focus)
+    progress_buttons(app, data, nav)
     st.markdown(md_escape(concept.summary))
     if concept.hook:
         st.info(md_escape(concept.hook), icon=":material/lightbulb:")
     if concept.symptoms:
         st.markdown("**You may need this when:** " + "; ".join(md_escape(s)
                                                                for s in concept.symptoms))
-    g = ws.nx
-    below = {v: g.edges[concept.id, v]["why"] for v in prerequisites(g, concept.id)}
-    above = {u: g.edges[u, concept.id]["why"] for u in leads_to(g, concept.id)}
-    for label, whys, key in (("Builds on", below, "pre"), ("Leads to", above, "up")):
-        ids = by_score(list(whys), nav)
-        shown = ids[:LIST_LIMIT]
-        more = f" (the {len(shown)} most relevant of {len(ids)})" if len(ids) > len(shown) else ""
-        if ids:
-            concept_pills(ws, f"{label}{more}", shown, focus, key, help="\n".join(
-                f"- **{md_escape(ws.graph.concepts[c].name)}**: {md_escape(whys[c])}"
-                for c in shown if whys.get(c)))
-    informs = [(d, inf) for d in ws.graph.decisions.values() for inf in d.informed_by
-               if inf.id == concept.id]
-    if informs:
-        top = sorted(informs, key=lambda x: -x[1].strength)[:5]
+    neighbour_pills(app, "Builds on", data.below, focus, "pre")
+    neighbour_pills(app, "Leads to", data.above, focus, "up")
+    if data.informs:
         st.markdown("**Decisions it informs**\n" + "\n".join(
-            f"- {md_escape(d.text)} — strength {inf.strength:.0%}" for d, inf in top))
+            f"- {md_escape(i.text)} — strength {i.strength:.0%}{evidence_links(i.evidence)}"
+            for i in data.informs[:5]))
     if concept.references:
         st.markdown("**References**\n" + "\n".join(f"- {md_link(r.title, r.url)}"
                                                    for r in concept.references))

@@ -4,33 +4,36 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.storage.workspace import Workspace
+from explorer.usecases import Explorer
 from explorer.web.card import Focus, concept_pills
 from explorer.web.state import Nav
-from explorer.web.text import md_escape
+from explorer.web.text import md_escape, md_link
 
 SHOWN = 25  # decisions drawn before "Show all": each one is resent on every rerun
 
 
-def decisions_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
-    goal = next(g for g in ws.graph.goals if g.id == nav.goal)
-    st.subheader(f"Decisions you face: {goal.name.lower()}")
-    decisions = sorted((d for d in ws.graph.decisions.values() if d.frequency_for(goal.id) > 0),
-                       key=lambda d: (-d.frequency_for(goal.id), d.text))
-    st.caption(f"{len(decisions)} decisions, most frequent first. Frequencies and strengths are "
-               "estimates, each written down with its reason in graph_data/decisions.yaml.")
-    shown = decisions if st.session_state.get("all-decisions") else decisions[:SHOWN]
-    for d in shown:
+def decisions_view(app: Explorer, nav: Nav, focus: Focus) -> None:
+    st.subheader(f"Decisions you face: {md_escape(app.goal_name(nav.goal).lower())}")
+    rows = app.decisions(nav.goal)
+    st.caption(f"{len(rows)} decisions, most frequent first. Frequencies and strengths are "
+               "estimates, each written down with its reason in the graph's decisions/ files.")
+    shown = rows if st.session_state.get("all-decisions") else rows[:SHOWN]
+    for row in shown:
+        d = row.decision
         with st.container(border=True):
             sensitive = "" if d.maturity_sensitive else " · mature tools do not remove it"
-            st.markdown(f"**{d.frequency_for(goal.id):.0%}** · {md_escape(d.text)}  \n"
+            st.markdown(f"**{row.frequency:.0%}** · {md_escape(d.text)}  \n"
                         f":gray[{d.kind}{sensitive}]")
-            informs = sorted(d.informed_by, key=lambda i: -i.strength)
-            concept_pills(ws, "Informed by", [i.id for i in informs], focus, f"dec-{d.id}",
-                          help="\n".join(f"- **{md_escape(ws.graph.concepts[i.id].name)}** "
-                                         f"({i.strength:.0%}): {md_escape(i.why)}"
-                                         for i in informs),
-                          label_visibility="collapsed")
-    if len(shown) < len(decisions):
-        st.button(f"Show all {len(decisions)}", key="all-decisions-more",
+            concept_pills(app, "Informed by", [cid for cid, *_ in row.informed_by], focus,
+                          f"dec-{d.id}", label_visibility="collapsed",
+                          help="\n".join(f"- **{md_escape(name)}** ({strength:.0%}): "
+                                         f"{md_escape(why)}"
+                                         for _, name, strength, why in row.informed_by))
+            if d.evidence:
+                st.markdown(f"Seen in {len(d.evidence)} real thread"
+                            f"{'s' * (len(d.evidence) != 1)}:\n" + "\n".join(
+                                f"- {md_link(e.title, e.url)}: {md_escape(e.summary)}"
+                                for e in d.evidence))
+    if len(shown) < len(rows):
+        st.button(f"Show all {len(rows)}", key="all-decisions-more",
                   on_click=st.session_state.__setitem__, args=("all-decisions", True))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.domain.paths import road
-from explorer.domain.wander import suggest
-from explorer.storage.workspace import Workspace
+from explorer.usecases import Explorer
 from explorer.web import component, resources, state
 from explorer.web.card import Focus, card, concept_button, concept_pills
 from explorer.web.graph_data import legend, vis_graph
@@ -19,13 +17,13 @@ KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
 
 def focus(concept_id: str) -> None:
     """Callback of every concept button and pill: focus it in the explore view."""
-    state.go(state.read(resources.workspace().graph), concept=concept_id, view="explore")
+    state.go(state.read(resources.explorer().graph), concept=concept_id, view="explore")
 
 
-def arrive(ws: Workspace, nav: Nav) -> Nav:
+def arrive(app: Explorer, nav: Nav) -> Nav:
     """Apply a click on a graph node before anything is drawn."""
     clicked = component.pending_click(GRAPH_KEY)
-    if isinstance(clicked, str) and clicked in ws.graph.concepts and clicked != nav.concept:
+    if isinstance(clicked, str) and clicked in app.graph.concepts and clicked != nav.concept:
         nav = state.go(nav, concept=clicked, view="explore")
     if not state.trail():
         state.visit(nav.concept)
@@ -37,25 +35,23 @@ def record_visit(nav: Nav) -> None:
     (a DuckDB write is the slowest step of a rerun)."""
     if st.session_state.get("recorded") != (nav.profile, nav.concept):
         st.session_state["recorded"] = (nav.profile, nav.concept)
-        resources.progress()[0].visit(nav.profile, nav.concept)
+        resources.explorer().visit(nav.concept, nav.profile)
 
 
-def graph_panel(ws: Workspace, nav: Nav, highlight: tuple[str, ...] = (),
+def graph_panel(app: Explorer, nav: Nav, highlight: tuple[str, ...] = (),
                 height: int = 560) -> None:
-    scores = resources.probabilities(nav.goal, nav.era)
-    vis = vis_graph(ws.graph, ws.nx, nav.concept, depth=nav.depth, scores=scores,
+    scores = app.probabilities(nav.goal, nav.era)
+    vis = vis_graph(app.graph, app.nx, nav.concept, depth=nav.depth, scores=scores,
                     highlight=highlight)
     component.graph(vis.nodes, vis.edges, options=vis.options, focus=nav.concept,
                     height=height, key=GRAPH_KEY)
     st.caption(legend())
 
 
-def wander_panel(ws: Workspace, nav: Nav, curiosity: float, focus: Focus) -> None:
-    store, _ = resources.progress()
-    picks = suggest(ws.graph, ws.nx, nav.concept, visited=state.trail(),
-                    known=store.known(nav.profile),
-                    scores=resources.probabilities(nav.goal, nav.era), curiosity=curiosity,
-                    seed=len(state.trail()))
+def wander_panel(app: Explorer, nav: Nav, curiosity: float, focus: Focus) -> None:
+    trail = state.trail()
+    picks = app.wander(nav.concept, goal=nav.goal, year=nav.era, profile=nav.profile,
+                       visited=tuple(trail), curiosity=curiosity, seed=max(len(trail) - 1, 0))
     if picks:
         st.markdown("**Wander on** (hover for why)")
     for pick in picks:
@@ -63,17 +59,17 @@ def wander_panel(ws: Workspace, nav: Nav, curiosity: float, focus: Focus) -> Non
                        f"wander-{pick.kind}", pick.reason)
 
 
-def trail_panel(ws: Workspace, focus: Focus) -> None:
+def trail_panel(app: Explorer, focus: Focus) -> None:
     trail = list(dict.fromkeys(reversed(state.trail())))[1:13]
     if trail:
-        concept_pills(ws, "Your trail, most recent first", trail, focus, "trail-pills")
+        concept_pills(app, "Your trail, most recent first", trail, focus, "trail-pills")
 
 
-def road_panel(ws: Workspace, focus: Focus) -> None:
+def road_panel(app: Explorer, focus: Focus) -> None:
     """On landing: the road from transistors to Adam, each stop a click away."""
-    steps = road(ws.graph, ws.nx)
+    steps = app.road()
     if steps:
-        concept_pills(ws, "The road from transistors to Adam", [s.id for s in steps], focus,
+        concept_pills(app, "The road from transistors to Adam", [s.id for s in steps], focus,
                       "road", help="Each layer's tools hide the one below: the physics of a "
                       "transistor almost never changes a training decision, while Adam's "
                       "settings often do.")
@@ -86,19 +82,18 @@ def explore(curiosity: float, *, landing: bool = False) -> None:
 
     A fragment rerun gets the arguments of the last full run, so the state is read afresh.
     """
-    ws = resources.workspace()
-    nav = arrive(ws, state.read(ws.graph))
-    concept = ws.concept(nav.concept)
+    app = resources.explorer()
+    nav = arrive(app, state.read(app.graph))
     if landing:
-        road_panel(ws, focus)
+        road_panel(app, focus)
     if surprise := st.session_state.pop("surprise", None):
         st.toast(surprise)
     left, right = st.columns([3, 2], gap="large")
     with right:  # the card first: its deltas reach the browser before the graph's
-        card(ws, concept, nav, focus)
+        card(app, nav.concept, nav, focus)
     with left:
-        graph_panel(ws, nav)
-        wander_panel(ws, nav, curiosity, focus)
-        trail_panel(ws, focus)
+        graph_panel(app, nav)
+        wander_panel(app, nav, curiosity, focus)
+        trail_panel(app, focus)
     state.write(nav)
     record_visit(nav)

@@ -6,8 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from explorer.domain.paths import NoPath, connect
-from explorer.storage.workspace import Workspace
+from explorer.usecases import Explorer, NoPath
 from explorer.web import state
 from explorer.web.card import Focus, concept_button
 from explorer.web.explore import graph_panel
@@ -15,23 +14,23 @@ from explorer.web.state import Nav
 from explorer.web.text import md_escape
 
 
-def concept_picker(ws: Workspace, label: str, current: str, key: str) -> str:
-    ids = sorted(ws.graph.concepts, key=lambda c: ws.graph.concepts[c].name.casefold())
+def concept_picker(app: Explorer, label: str, current: str, key: str) -> str:
+    ids = sorted(app.graph.concepts, key=lambda c: app.graph.concepts[c].name.casefold())
     return st.selectbox(label, ids, index=ids.index(current), key=f"{key}-{current}",
-                        format_func=lambda c: ws.graph.concepts[c].name)
+                        format_func=lambda c: app.graph.concepts[c].name)
 
 
-def path_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
+def path_view(app: Explorer, nav: Nav, focus: Focus) -> None:
     st.subheader("How does one concept connect to another?")
     a, b = st.columns(2)
     with a:
-        frm = concept_picker(ws, "From", nav.frm, "from")
+        frm = concept_picker(app, "From", nav.frm, "from")
     with b:
-        to = concept_picker(ws, "To", nav.to, "to")
+        to = concept_picker(app, "To", nav.to, "to")
     if (frm, to) != (nav.frm, nav.to):
         nav = state.go(nav, frm=frm, to=to)
     try:
-        steps = connect(ws.nx, ws.graph, nav.frm, nav.to)
+        steps = app.path(nav.frm, nav.to)
     except NoPath as exc:
         st.warning(str(exc))
         return
@@ -44,5 +43,5 @@ def path_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
             if step.why:
                 st.caption(rel + md_escape(step.why))
     with left:
-        graph_panel(ws, replace(nav, concept=nav.frm),
+        graph_panel(app, replace(nav, concept=nav.frm),
                     highlight=tuple(s.id for s in steps))

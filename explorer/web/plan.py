@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.domain.plan import learning_plan, plan_markdown
-from explorer.storage.workspace import Workspace
-from explorer.web import resources, state
+from explorer.usecases import Explorer
+from explorer.web import state
 from explorer.web.card import Focus, concept_button
 from explorer.web.path import concept_picker
 from explorer.web.state import Nav
 from explorer.web.text import md_escape
 
 
-def plan_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
+def plan_view(app: Explorer, nav: Nav, focus: Focus) -> None:
     st.subheader("What to learn, in order, to understand a target")
-    target = concept_picker(ws, "Target", nav.target, "target")
+    target = concept_picker(app, "Target", nav.target, "target")
     if target != nav.target:
         nav = state.go(nav, target=target)
-    store, _ = resources.progress()
-    scores = resources.probabilities(nav.goal, nav.era)
-    plan = learning_plan(ws.graph, nav.target, store.known(nav.profile), scores)
+    plan = app.plan(nav.target, goal=nav.goal, year=nav.era, profile=nav.profile)
     if not plan.steps:
         st.success("You already know this target.")
         return
@@ -32,6 +29,6 @@ def plan_view(ws: Workspace, nav: Nav, focus: Focus) -> None:
                        f"plan-{step.id}", step.why)
     if plan.skipped:
         st.caption("Skipped (known): " + md_escape(", ".join(
-            ws.graph.concepts[c].name for c in plan.skipped if c in ws.graph.concepts)))
-    st.download_button("Download as Markdown", plan_markdown(plan, ws.graph),
+            app.graph.concepts[c].name for c in plan.skipped if c in app.graph.concepts)))
+    st.download_button("Download as Markdown", app.plan_markdown(plan),
                        file_name=f"plan-{nav.target}.md", mime="text/markdown")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.storage.workspace import Workspace
-from explorer.web import resources
+from explorer.usecases import Explorer
 from explorer.web.card import concept_button
 from explorer.web.state import Nav
 from explorer.web.text import md_escape
@@ -13,16 +12,16 @@ from explorer.web.text import md_escape
 RESULTS = 8
 
 
-def search_box(ws: Workspace, nav: Nav, focus) -> None:
+def search_box(app: Explorer, nav: Nav, focus) -> None:
     query = st.text_input("Search", key="q", max_chars=2_000, label_visibility="collapsed",
                           placeholder="Search a concept, or describe a problem: "
                                       "“loss becomes NaN with float16”",
                           icon=":material/search:")
     if not query.strip():
         return
-    result = resources.searcher().search(query, limit=RESULTS)
-    scores = resources.probabilities(nav.goal, nav.era)
-    layers = {la.id: la.name for la in ws.graph.layers}
+    result = app.search(query, limit=RESULTS)
+    scores = app.probabilities(nav.goal, nav.era)
+    layers = {la.id: la.name for la in app.graph.layers}
 
     def choose(cid: str) -> None:
         st.session_state["q"] = ""

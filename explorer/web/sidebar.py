@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.storage.workspace import Workspace
-from explorer.web import resources, state
-from explorer.web.state import ERA_RANGE, VIEWS, Nav
+from explorer.usecases import DEFAULT_PROFILE, ERA_RANGE, Explorer
+from explorer.web import state
+from explorer.web.state import VIEWS, Nav
 
 VIEW_LABELS = {"explore": "Explore", "path": "Path", "plan": "Plan", "decisions": "Decisions",
                "progress": "Progress"}
 
 
-def sidebar(ws: Workspace, nav: Nav) -> tuple[Nav, float]:
+def sidebar(app: Explorer, nav: Nav) -> tuple[Nav, float]:
     """Render the sidebar; return the (possibly changed) state and the curiosity dial."""
     with st.sidebar:
         view = st.radio("View", VIEWS, index=VIEWS.index(nav.view), horizontal=True,
                         format_func=VIEW_LABELS.get)
-        goals = {g.id: g for g in ws.graph.goals}
+        goals = {g.id: g for g in app.graph.goals}
         goal = st.selectbox("Your goal", list(goals), index=list(goals).index(nav.goal),
                             format_func=lambda g: goals[g].name,
                             help="Scores are the chance that knowing a concept changes a "
@@ -31,23 +31,17 @@ def sidebar(ws: Workspace, nav: Nav) -> tuple[Nav, float]:
         profile = st.text_input("Profile", nav.profile, max_chars=40,
                                 help="Progress (known, bookmarks) is kept per profile.").strip()
         changes = {k: v for k, v in (("view", view), ("goal", goal), ("era", era),
-                                     ("depth", depth), ("profile", profile or "me"))
+                                     ("depth", depth), ("profile", profile or DEFAULT_PROFILE))
                    if v != getattr(nav, k)}
         if changes:
             nav = state.go(nav, **changes)
-        progress, warning = resources.progress()
-        if warning:
-            st.warning(warning)
-        summary = progress.summary(nav.profile, ws.graph)
-        st.caption(f"{summary.known} of {len(ws.graph.concepts)} concepts known · "
+        summary = app.progress_list(nav.profile).summary
+        st.caption(f"{summary.known} of {len(app.graph.concepts)} concepts known · "
                    f"{summary.bookmarks} bookmarked · {summary.visited} visited")
         if st.button("Surprise me", icon=":material/casino:", use_container_width=True):
-            from explorer.domain.wander import surprise_me  # noqa: PLC0415
-
             seed = len(state.trail()) * 7919 + st.session_state.setdefault("seed", 0)
-            pick = surprise_me(ws.graph, state.trail(), seed=seed,
-                               known=progress.known(nav.profile),
-                               scores=resources.probabilities(nav.goal, nav.era))
+            pick = app.surprise(goal=nav.goal, year=nav.era, profile=nav.profile,
+                                visited=tuple(state.trail()), seed=seed)
             nav = state.go(nav, concept=pick.id, view="explore")
             st.session_state["surprise"] = pick.reason
     return nav, curiosity

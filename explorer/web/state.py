@@ -6,40 +6,35 @@ lives in `st.session_state`. Invalid parameters fall back to defaults instead of
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 
 import streamlit as st
 
 from explorer.domain.model import Graph
+from explorer.usecases import DEFAULT_GOAL, DEFAULT_PROFILE, ERA_RANGE, default_year
 
 VIEWS = ("explore", "path", "plan", "decisions", "progress")
-ERA_RANGE = (1980, 2030)
 DEFAULT_CONCEPT = "adam"
 TRAIL_KEY = "trail"
-
-
-def current_year() -> int:
-    return min(max(time.gmtime().tm_year, ERA_RANGE[0]), ERA_RANGE[1])
 
 
 @dataclass(frozen=True)
 class Nav:
     view: str = "explore"
     concept: str = DEFAULT_CONCEPT
-    goal: str = "build"
+    goal: str = DEFAULT_GOAL
     era: int = 2026
     depth: int = 1
     frm: str = "transistor"
     to: str = "adam"
     target: str = "adam"
-    profile: str = "me"
+    profile: str = DEFAULT_PROFILE
 
     @classmethod
     def parse(cls, params: Mapping[str, str], graph: Graph) -> Nav:
         """Read query parameters, keeping only values that make sense for `graph`."""
-        nav = cls(era=current_year())
+        nav = cls(era=default_year())
         concepts, goals = graph.concepts, {g.id for g in graph.goals}
         first = next(iter(concepts), DEFAULT_CONCEPT)
         fields = {
@@ -64,7 +59,7 @@ class Nav:
         keep = {"view", "concept", "goal", "era"}
         keep |= {"explore": {"depth"}, "path": {"from", "to"}, "plan": {"target", "profile"},
                  "progress": {"profile"}, "decisions": set()}[self.view]
-        if self.profile != "me":
+        if self.profile != DEFAULT_PROFILE:
             keep.add("profile")
         return {k: v for k, v in data.items() if k in keep}
 
