@@ -1,4 +1,4 @@
-"""Decision relevance on the tiny graph, with the numbers worked out by hand (DESIGN §5).
+"""Decision relevance on the tiny graph, with the numbers worked out by hand (docs/relevance.md).
 
 Tiny graph in 2026, goal `build`: one decision faces it, "training diverges" (frequency 0.7,
 maturity-sensitive), informed by adam (strength 0.7, maturity 0.5) and gradient-descent

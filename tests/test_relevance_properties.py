@@ -1,4 +1,4 @@
-"""Properties of decision relevance on random graphs (DESIGN §5): bounded, monotone in the
+"""Properties of decision relevance on random graphs (docs/relevance.md): bounded, monotone in the
 right directions, and equal to a brute-force search over every chain."""
 
 from __future__ import annotations
@@ -156,8 +156,8 @@ def test_synthetic_graphs_match_one_concept_searches(seed: int, goal: str, year:
 
 
 def brute_force(graph: Graph, goal: str, year: float) -> dict[str, float]:
-    """DESIGN §5 read literally: every simple chain from every informing concept, the best one
-    per decision (cycles never help, as every factor is at most 1)."""
+    """The model of docs/relevance.md read literally: every simple chain from every informing
+    concept, the best one per decision (cycles never help, as every factor is at most 1)."""
     leak = {cid: 1 - c.maturity_at(year) for cid, c in graph.concepts.items()}
 
     def walk(node: str, value: float, seen: frozenset, sensitive: bool, best: dict) -> None:

@@ -1,4 +1,4 @@
-"""`explorer bench`: the budgets of DESIGN §10, measured on this machine.
+"""`explorer bench`: the speed budgets of docs/ARCHITECTURE.md, measured on this machine.
 
 Two graphs: the curated one and a synthetic one (100k concepts by default, built once into a
 DuckDB file with seeded random vectors, so no model has to embed 100k texts). Each row is

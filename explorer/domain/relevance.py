@@ -1,4 +1,6 @@
-"""Decision relevance: how likely knowing a concept is to change a decision you face (DESIGN §5).
+"""Decision relevance: how likely knowing a concept is to change a decision you face.
+
+The model is explained, with a worked example, in docs/relevance.md.
 
 For a goal g and a year t, every concept c gets
 

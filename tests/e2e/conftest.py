@@ -95,6 +95,8 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
         app_path: str | Path,
         env: Mapping[str, str] | None = None,
         args: Sequence[str] = (),
+        python: str | Path = sys.executable,
+        cwd: str | Path = ROOT,
     ) -> str:
         app = Path(app_path).resolve()
         port = free_port()
@@ -102,7 +104,7 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
         log_path = artifact_path(f"streamlit-{app.stem}-{port}.log")
         log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
         cmd = [
-            sys.executable, "-m", "streamlit", "run", str(app),
+            str(python), "-m", "streamlit", "run", str(app),
             "--server.address", "127.0.0.1",
             "--server.port", str(port),
             "--server.headless", "true",
@@ -112,8 +114,8 @@ def streamlit_server() -> Iterator[Callable[..., str]]:
         ]  # fmt: skip
         proc = subprocess.Popen(
             cmd,
-            cwd=ROOT,
-            env={**os.environ, **(env or {})},
+            cwd=cwd,
+            env={**os.environ, **(env or {})} if env is None or "PATH" not in env else dict(env),
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

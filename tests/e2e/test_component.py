@@ -19,7 +19,7 @@ from explorer.web.component import graph
 from tests.e2e.browser import NODE_POINT_JS, READY, WireLog, click_node
 
 APP = Path(__file__).with_name("component_demo_app.py")
-CLICK_BUDGET_BYTES = 15_000  # DESIGN.md §10: data sent per click, curated graph
+CLICK_BUDGET_BYTES = 15_000  # docs/ARCHITECTURE.md, budgets: data sent per click, curated graph
 
 
 def open_demo(page, url: str) -> None:
