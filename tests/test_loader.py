@@ -157,3 +157,11 @@ def test_introduced_year_is_read_and_checked(tiny_dir):
     assert load_graph(tiny_dir).concepts["adam"].introduced == 2014
     path.write_text(path.read_text().replace("introduced: 2014", "introduced: 3014"))
     assert any("adam: introduced is 3014" in m for m in problems(tiny_dir))
+
+
+def test_evidence_must_be_public_http_threads(tiny_dir) -> None:
+    path = tiny_dir / "decisions.yaml"
+    path.write_text(path.read_text().replace(
+        'url: "https://example.org/threads/1"', 'url: "javascript:alert(1)"'))
+    msgs = problems(tiny_dir)
+    assert any(m.startswith("decisions.yaml:11: training-diverges: evidence url") for m in msgs), msgs

@@ -20,6 +20,7 @@ def test_round_trip_preserves_the_model(tiny_dir, tmp_path, tiny_graph):
     graph = store.load_graph()
     assert graph.concepts == tiny_graph.concepts
     assert graph.decisions == tiny_graph.decisions
+    assert graph.decisions["training-diverges"].evidence[0].url == "https://example.org/threads/1"
     assert [la.id for la in graph.layers] == [la.id for la in tiny_graph.layers]
     meta = store.meta()
     assert meta["schema_version"] == str(SCHEMA_VERSION)

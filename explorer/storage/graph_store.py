@@ -24,6 +24,7 @@ from explorer.domain.loader import load_graph, source_hash
 from explorer.domain.model import (
     Concept,
     Decision,
+    Evidence,
     Goal,
     Graph,
     Influence,
@@ -89,6 +90,7 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     """,
     ),
     (5, "m005_introduced", "ALTER TABLE concepts ADD COLUMN introduced INTEGER;"),
+    (6, "m006_evidence", "ALTER TABLE decisions ADD COLUMN evidence VARCHAR;"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -239,6 +241,8 @@ def write_graph(con: duckdb.DuckDBPyConnection, graph: Graph) -> dict[str, int]:
                 d.source.file if d.source else None,
                 d.source.line if d.source else None,
                 i,
+                json.dumps([{"url": e.url, "title": e.title, "summary": e.summary}
+                            for e in d.evidence], ensure_ascii=False),
             )
             for i, d in enumerate(graph.decisions.values())
         ],
@@ -390,9 +394,9 @@ class Store:
         ).fetchall():
             influences.setdefault(did, []).append(Influence(cid, strength, why or ""))
         decisions = {}
-        for did, text, kind, sensitive, freq, symptoms, sfile, sline in cur.execute(
+        for did, text, kind, sensitive, freq, symptoms, sfile, sline, evidence in cur.execute(
             "SELECT id, text, kind, maturity_sensitive, frequency, symptoms, source_file, "
-            "source_line FROM decisions ORDER BY position"
+            "source_line, evidence FROM decisions ORDER BY position"
         ).fetchall():
             decisions[did] = Decision(
                 did,
@@ -403,6 +407,8 @@ class Store:
                 tuple(influences.get(did, ())),
                 tuple(symptoms or ()),
                 Source(sfile, sline) if sfile else None,
+                evidence=tuple(Evidence(e["url"], e["title"], e["summary"])
+                               for e in json.loads(evidence or "[]")),
             )
         return Graph(layers, goals, concepts, decisions)
 
