@@ -164,4 +164,5 @@ def test_evidence_must_be_public_http_threads(tiny_dir) -> None:
     path.write_text(path.read_text().replace(
         'url: "https://example.org/threads/1"', 'url: "javascript:alert(1)"'))
     msgs = problems(tiny_dir)
-    assert any(m.startswith("decisions.yaml:11: training-diverges: evidence url") for m in msgs), msgs
+    where = "decisions.yaml:11: training-diverges: evidence url"
+    assert any(m.startswith(where) for m in msgs), msgs

@@ -2,8 +2,8 @@
 
 `synthetic_graph(100_000, 2_000, seed=1)` looks like the curated graph grown large: topics of a
 few hundred concepts over the eleven layers of graph_data/layers.yaml, from physics up, sharing
-one topic of common foundations; `requires` links to earlier concepts of the same layer or of the layers just
-below (preferring a few "hub" foundations, as real prerequisites do);
+one topic of common foundations; `requires` links to earlier concepts of the same layer or of the
+layers just below (preferring a few "hub" foundations, as real prerequisites do);
 `built_on` links down to the layers whose machinery hides a concept; maturity curves that come
 earlier and rise higher the lower the layer; and decisions informed mostly by the upper layers.
 Every concept has a name, aliases, summary, hook and symptoms drawn from small vocabularies, so
