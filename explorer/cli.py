@@ -242,7 +242,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         queries = usecases.load_queries(args.queries)
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    report = open_app().evaluate(queries)
+    app = open_app()
+    searcher = app.searcher()
+    if not searcher.wait():  # say so when the eval runs on keywords only
+        print(f"note: {searcher.status}", file=sys.stderr)
+    report = app.evaluate(queries)
     format_report = usecases.format_report
     emit(report.to_dict(), args.json, lambda: format_report(report))
     return 0
