@@ -106,3 +106,21 @@ def test_layer_files_match_layers():
         assert path.stem in {la.id for la in load_graph(DATA).layers}, path
         text = Path(path).read_text()
         assert f"layer: {path.stem}" in text
+
+
+def test_decisions_are_backed_by_real_threads(graph):
+    """At least 90% of decisions cite a public thread, and 60% cite two or more."""
+    counts = [len(d.evidence) for d in graph.decisions.values()]
+    assert sum(c >= 1 for c in counts) >= 0.9 * len(counts)
+    assert sum(c >= 2 for c in counts) >= 0.6 * len(counts)
+    urls = [e.url for d in graph.decisions.values() for e in d.evidence]
+    assert all(re.match(r"^https?://[^\s/]+\.[^\s]+$", u) for u in urls)
+
+
+def test_no_symptom_repeats_a_dev_question(graph):
+    if not DEV_QUERIES.exists():
+        pytest.skip(f"{DEV_QUERIES} is not beside this checkout")
+    questions = {norm(q["query"]) for q in json.loads(DEV_QUERIES.read_text())}
+    symptoms = [s for c in graph.concepts.values() for s in c.symptoms] + [
+        s for d in graph.decisions.values() for s in d.symptoms]
+    assert sorted(s for s in symptoms if norm(s) in questions) == []
