@@ -140,6 +140,8 @@ class _Vectors(Mapping):
 class Explorer:
     workspace: Workspace
     progress: ProgressStore
+    use_model: bool = True  # False: search answers on keywords only
+    model_path: str | None = None  # None: the packaged all-MiniLM-L6-v2
     score_cache_size: int = 8
     _scores: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -356,9 +358,11 @@ class Explorer:
         background: importing torch holds the GIL for seconds, so it never runs at start-up)."""
         with self._lock:
             if self._searcher is None:
-                from explorer.search.engine import Searcher  # noqa: PLC0415
+                from explorer.search.engine import Searcher, default_embedder  # noqa: PLC0415
 
-                self._searcher = Searcher(self.workspace.store)
+                path = self.model_path
+                self._searcher = Searcher(self.workspace.store, lambda: default_embedder(path),
+                                          use_model=self.use_model)
             return self._searcher
 
     def search(self, query: str, limit: int = 10, *, wait: bool = False):
@@ -387,8 +391,17 @@ def open_explorer(on_build: Callable[[], None] | None = None, *,
     older than its sources) and the progress store. The only function that reads settings."""
     ws = Workspace.open(db_path or settings.path("EXPLORER_DB"),
                         data_dir or settings.path("EXPLORER_DATA"), on_build=on_build,
-                        autobuild=settings.get("EXPLORER_AUTOBUILD") != "0")
-    return Explorer(ws, open_progress(progress_path or settings.path("EXPLORER_PROGRESS")))
+                        autobuild=settings.get("EXPLORER_AUTOBUILD") != "0",
+                        embeddings=settings.path("EXPLORER_EMBEDDINGS"))
+    use_model, model_path = model_settings()
+    return Explorer(ws, open_progress(progress_path or settings.path("EXPLORER_PROGRESS")),
+                    use_model=use_model, model_path=model_path)
+
+
+def model_settings() -> tuple[bool, str | None]:
+    """(whether to load the embedding model, its path or None for the packaged one)."""
+    return (settings.get("EXPLORER_NO_MODEL") in ("", "0"),
+            settings.get("EXPLORER_MODEL") or None)
 
 
 def relations() -> tuple[_relations.Relation, ...]:
@@ -411,9 +424,10 @@ def build(*, force: bool = False, use_model: bool = True,
     )
     from explorer.storage.graph_store import build as build_database  # noqa: PLC0415
 
-    embedder = SentenceTransformerEmbedder() if use_model else None
+    embedder = SentenceTransformerEmbedder(model_settings()[1]) if use_model else None
+    vectors = cached_vector_source(embedder, settings.path("EXPLORER_EMBEDDINGS"), progress)
     return build_database(settings.path("EXPLORER_DATA"), settings.path("EXPLORER_DB"),
-                          vectors=cached_vector_source(embedder, progress=progress), force=force)
+                          vectors=vectors, force=force)
 
 
 def load_queries(path: str | None):

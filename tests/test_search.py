@@ -13,6 +13,7 @@ from explorer.search import keywords as keyword
 from explorer.search.embeddings import HashEmbedder
 from explorer.search.engine import MAX_QUERY_CHARS, Searcher, clean_query, rrf
 from explorer.storage.graph_store import Store
+from explorer.usecases import model_settings
 
 
 def corpus() -> Graph:
@@ -181,7 +182,8 @@ def test_keywords_only_while_the_model_loads(store):
 def test_no_model_setting_disables_it(store, monkeypatch):
     monkeypatch.setenv("EXPLORER_NO_MODEL", "1")
     calls = []
-    searcher = Searcher(store, lambda: calls.append(1) or HashEmbedder())
+    use_model, _ = model_settings()  # what open_explorer passes to the searcher
+    searcher = Searcher(store, lambda: calls.append(1) or HashEmbedder(), use_model=use_model)
     assert not searcher.wait(1) and calls == []
     assert "EXPLORER_NO_MODEL" in searcher.status
 

@@ -86,7 +86,8 @@ def run(*, synthetic: int = 100_000, browser: bool = False, work: Path | None = 
     rows: list[Row] = []
 
     progress("curated graph: relevance and search")
-    ws = Workspace.open(settings.path("EXPLORER_DB"), settings.path("EXPLORER_DATA"))
+    ws = Workspace.open(settings.path("EXPLORER_DB"), settings.path("EXPLORER_DATA"),
+                        embeddings=settings.path("EXPLORER_EMBEDDINGS"))
     rel = bench_relevance(ws.graph)
     rows += [Row("relevance, new year (all concepts)", "curated", rel["new_year_ms"], 100, "ms"),
              Row("relevance, new goal (all concepts)", "curated", rel["new_goal_ms"], 100, "ms")]

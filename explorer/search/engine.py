@@ -23,7 +23,6 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 
-from explorer import settings
 from explorer.search import keywords as keyword
 from explorer.search.embeddings import Embedder, SentenceTransformerEmbedder, concept_texts
 from explorer.storage.graph_store import Store
@@ -76,12 +75,14 @@ _SHARED: dict[str, Embedder] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def default_embedder() -> Embedder:
-    """The packaged model, one instance per process however many searchers ask for it."""
+def default_embedder(path: str | None = None) -> Embedder:
+    """The model at `path` (None: the packaged one), one instance per process and path however
+    many searchers ask for it."""
+    key = path or "packaged"
     with _SHARED_LOCK:
-        if "model" not in _SHARED:
-            _SHARED["model"] = SentenceTransformerEmbedder()
-        return _SHARED["model"]
+        if key not in _SHARED:
+            _SHARED[key] = SentenceTransformerEmbedder(path)
+        return _SHARED[key]
 
 
 def rrf(lists: dict[str, list[str]], weights: dict[str, float] | None = None,
@@ -101,7 +102,7 @@ class Searcher:
 
     def __init__(self, store: Store,
                  embedder_factory: Callable[[], Embedder] = default_embedder, *,
-                 background: bool = True):
+                 background: bool = True, use_model: bool = True):
         self.store = store
         cur = store.cursor()
         self._concepts: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -132,7 +133,7 @@ class Searcher:
         self._done = threading.Event()
         self._status = "keywords only: the model is loading"
         self._ready = False
-        if settings.get("EXPLORER_NO_MODEL") not in ("", "0"):
+        if not use_model:
             self._fail("disabled by EXPLORER_NO_MODEL")
         elif background:
             threading.Thread(target=self._load, args=(embedder_factory,), daemon=True,

@@ -20,7 +20,7 @@ from explorer.storage.graph_store import BuildResult, Store, build, is_current
 
 
 def ensure_built(data_dir: Path, db_path: Path, on_build: Callable[[], None] | None = None, *,
-                 autobuild: bool = True) -> BuildResult | None:
+                 autobuild: bool = True, embeddings: Path) -> BuildResult | None:
     """Build the database if it is missing or older than the sources (unless `autobuild` is
     off and a database exists); None if nothing was built."""
     if db_path.exists() and (not autobuild or is_current(db_path, data_dir)):
@@ -30,7 +30,7 @@ def ensure_built(data_dir: Path, db_path: Path, on_build: Callable[[], None] | N
     # Imported here: it keeps torch and the model off the path of an up-to-date database.
     from explorer.search.embeddings import cached_vector_source  # noqa: PLC0415
 
-    return build(data_dir, db_path, vectors=cached_vector_source())
+    return build(data_dir, db_path, vectors=cached_vector_source(None, embeddings))
 
 
 @dataclass
@@ -43,8 +43,10 @@ class Workspace:
 
     @classmethod
     def open(cls, db_path: Path, data_dir: Path, on_build: Callable[[], None] | None = None, *,
-             autobuild: bool = True) -> Workspace:
-        ensure_built(data_dir, db_path, on_build, autobuild=autobuild)
+             autobuild: bool = True, embeddings: Path) -> Workspace:
+        """The database at `db_path`, rebuilt first from `data_dir` when stale (cached vectors
+        from `embeddings` only: a page or command never loads the model to build)."""
+        ensure_built(data_dir, db_path, on_build, autobuild=autobuild, embeddings=embeddings)
         return cls(Store(db_path))
 
     @cached_property
