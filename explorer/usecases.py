@@ -191,29 +191,32 @@ class Explorer:
 
     # --- relevance -------------------------------------------------------------------------
 
-    def scores(self, goal: str = DEFAULT_GOAL, year: float | None = None) -> Scores:
-        """Relevance of every concept (reasons built on lookup), a few (goal, year) cached."""
+    def _scored(self, goal: str, year: float | None) -> tuple[Scores, dict[str, float]]:
+        """(scores, probabilities) for a (goal, year), the last few kept: moving the era slider
+        back, or another session on the same era, costs nothing."""
         year = default_year() if year is None else year
         self.check_goal(goal)
         key = (goal, float(year))
         with self._lock:
             if key in self._scores:
                 self._scores.move_to_end(key)
-                return self._scores[key][0]
+                return self._scores[key]
         scores = decision_relevance(self.graph, goal, year)
+        entry = (scores, scores.probabilities())
         with self._lock:
-            self._scores[key] = (scores, scores.probabilities())
+            self._scores[key] = entry
             while len(self._scores) > self.score_cache_size:
                 self._scores.popitem(last=False)
-        return scores
+        return entry
+
+    def scores(self, goal: str = DEFAULT_GOAL, year: float | None = None) -> Scores:
+        """Relevance of every concept, its reasons built on lookup."""
+        return self._scored(goal, year)[0]
 
     def probabilities(self, goal: str = DEFAULT_GOAL, year: float | None = None
                       ) -> dict[str, float]:
         """Just the probabilities (shared: callers must not change the dict)."""
-        self.scores(goal, year)
-        year = default_year() if year is None else year
-        with self._lock:
-            return self._scores[(goal, float(year))][1]
+        return self._scored(goal, year)[1]
 
     def ranking(self, goal: str = DEFAULT_GOAL, year: float | None = None,
                 top: int | None = None) -> list[Ranked]:
@@ -267,9 +270,8 @@ class Explorer:
             {"id": u, "name": self.graph.concepts[u].name,
              "relation": g.edges[u, concept.id]["kind"], "why": g.edges[u, concept.id]["why"]}
             for u in leads_to(g, concept.id)]
-        data["relevance"] = {gl.id: {"p": self.scores(gl.id, year)[concept.id].p,
-                                     "why": self.scores(gl.id, year)[concept.id].why}
-                             for gl in self.graph.goals}
+        rel = {gl.id: self.scores(gl.id, year)[concept.id] for gl in self.graph.goals}
+        data["relevance"] = {goal: {"p": r.p, "why": r.why} for goal, r in rel.items()}
         return data
 
     # --- wander, path, plan ----------------------------------------------------------------

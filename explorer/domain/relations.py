@@ -10,7 +10,7 @@ Adding a kind is one `Relation(...)` here (or `register()` for a graph that brin
 other module changes. Edges point from the concept that declares them to the one they name:
 `adam requires momentum`, `adam built_on optimizer-implementations`.
 
->>> [r.name for r in structural()]
+>>> [r.name for r in all_relations() if r.structural]
 ['requires', 'built_on']
 >>> get("requires").reads(forward=False)
 'required by'
@@ -36,7 +36,8 @@ class Relation:
     on" / "leads to", wander descends them for a foundation, and a path prefers them.
     `plan`: a learning plan must teach the target first. `relevance`: PREREQUISITE, LAYER or
     None (decision relevance does not flow across it). `acyclic`: the loader rejects cycles.
-    `style`: vis-network edge options (colour, dashes, arrows) for drawing and the legend.
+    `style`: vis-network edge options (colour, dashes, arrows) for drawing; `look` says the
+    same in words, for the legend.
     """
 
     name: str
@@ -49,6 +50,7 @@ class Relation:
     acyclic: bool = False
     path_cost: float = 1.0
     style: dict = field(default_factory=dict, compare=False)
+    look: str = "a line"
 
     def reads(self, forward: bool) -> str:
         return self.forward if forward else self.backward
@@ -57,12 +59,13 @@ class Relation:
 BUILTIN = (
     Relation("requires", "requires", "requires", "required by", structural=True, plan=True,
              relevance=PREREQUISITE, acyclic=True, path_cost=1.0,
-             style={"color": "#6b7280"}),
+             style={"color": "#6b7280"}, look="grey arrow"),
     Relation("built_on", "built on", "built on", "underlies", structural=True,
              relevance=LAYER, acyclic=True, path_cost=1.0,
-             style={"color": "#2563eb", "dashes": True}),
+             style={"color": "#2563eb", "dashes": True}, look="dashed blue arrow"),
     Relation("related", "related", "related to", "related to", path_cost=2.0,
-             style={"color": "#9ca3af", "dashes": [2, 6], "arrows": {"to": {"enabled": False}}}),
+             style={"color": "#9ca3af", "dashes": [2, 6], "arrows": {"to": {"enabled": False}}},
+             look="dotted light grey line"),
 )
 
 # Ordered strongest first: when two kinds join the same pair, the earlier one is kept.
@@ -84,19 +87,9 @@ def get(name: str) -> Relation:
         raise KeyError(f"unknown relation kind {name!r}; known: {', '.join(_REGISTRY)}") from None
 
 
-def structural() -> tuple[Relation, ...]:
-    return tuple(r for r in _REGISTRY.values() if r.structural)
-
-
 def is_structural(name: str) -> bool:
     rel = _REGISTRY.get(name)
     return rel is not None and rel.structural
-
-
-def precedence(name: str) -> int:
-    """0 for the strongest kind; unknown kinds sort last."""
-    order = list(_REGISTRY)
-    return order.index(name) if name in _REGISTRY else len(order)
 
 
 def register(relation: Relation) -> None:

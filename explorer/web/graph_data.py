@@ -93,10 +93,7 @@ def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *, depth: int = 1,
 
 def legend() -> str:
     """One line saying what colours and edge styles mean (from the relation registry)."""
-    styles = {"#6b7280": "grey", "#2563eb": "blue", "#9ca3af": "light grey"}
-    kinds = " · ".join(
-        f"{r.label}: {styles.get(r.style.get('color', ''), 'coloured')}"
-        f"{' dashed' if r.style.get('dashes') else ''}" for r in relations.all_relations())
+    kinds = " · ".join(f"{r.label}: {r.look}" for r in relations.all_relations())
     return ("Colour = decision relevance: " + " · ".join(label for _, _, label in SCORE_BUCKETS)
             + " (pale to red). Arrows run from a prerequisite to what it leads to. Edges: "
             + kinds + ".")
