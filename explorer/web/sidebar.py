@@ -5,36 +5,50 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.usecases import DEFAULT_PROFILE, ERA_RANGE, Explorer
-from explorer.web import state
+from explorer.web import resources, state
 from explorer.web.state import VIEWS, Nav
 
 VIEW_LABELS = {"explore": "Explore", "path": "Path", "plan": "Plan", "decisions": "Decisions",
                "progress": "Progress"}
 
 
+def bound(field: str, nav: Nav, clean=lambda v: v) -> dict:
+    """Keyword arguments that bind a widget to one field of the URL state, both ways.
+
+    The widget's value is set from the URL before it is drawn (so a change made elsewhere, a
+    concept click that switches to Explore, say, shows at once), and a change by the user is
+    written to the URL in the widget's callback, which runs before the page does. Without the
+    callback a widget whose default changed between runs is a new widget to Streamlit, and
+    every other click on it was lost.
+    """
+    key = f"nav-{field}"
+    if st.session_state.get(key) != getattr(nav, field):
+        st.session_state[key] = getattr(nav, field)
+
+    def changed() -> None:
+        app = resources.explorer()
+        state.go(state.read(app.graph), **{field: clean(st.session_state[key])})
+
+    return {"key": key, "on_change": changed}
+
+
 def sidebar(app: Explorer, nav: Nav) -> tuple[Nav, float]:
-    """Render the sidebar; return the (possibly changed) state and the curiosity dial."""
+    """Render the sidebar; return the state and the curiosity dial."""
     with st.sidebar:
-        view = st.radio("View", VIEWS, index=VIEWS.index(nav.view), horizontal=True,
-                        format_func=VIEW_LABELS.get)
+        st.radio("View", VIEWS, horizontal=True, format_func=VIEW_LABELS.get,
+                 **bound("view", nav))
         goals = {g.id: g for g in app.graph.goals}
-        goal = st.selectbox("Your goal", list(goals), index=list(goals).index(nav.goal),
-                            format_func=lambda g: goals[g].name,
-                            help="Scores are the chance that knowing a concept changes a "
-                                 "decision someone with this goal faces.")
-        era = st.slider("Era", *ERA_RANGE, value=nav.era,
-                        help="Tools mature: knowledge that changed decisions in 2000 may be "
-                             "hidden by libraries today.")
+        st.selectbox("Your goal", list(goals), format_func=lambda g: goals[g].name,
+                     help="Scores are the chance that knowing a concept changes a "
+                          "decision someone with this goal faces.", **bound("goal", nav))
+        st.slider("Era", *ERA_RANGE, help="Tools mature: knowledge that changed decisions in "
+                  "2000 may be hidden by libraries today.", **bound("era", nav))
         curiosity = st.slider("Curiosity", 0.0, 1.0, 0.5, 0.1, key="curiosity",
                               help="0: suggest what is useful. 1: suggest what is surprising.")
-        depth = st.slider("Graph depth", 1, 3, nav.depth)
-        profile = st.text_input("Profile", nav.profile, max_chars=40,
-                                help="Progress (known, bookmarks) is kept per profile.").strip()
-        changes = {k: v for k, v in (("view", view), ("goal", goal), ("era", era),
-                                     ("depth", depth), ("profile", profile or DEFAULT_PROFILE))
-                   if v != getattr(nav, k)}
-        if changes:
-            nav = state.go(nav, **changes)
+        st.slider("Graph depth", 1, 3, **bound("depth", nav))
+        st.text_input("Profile", max_chars=40,
+                      help="Progress (known, bookmarks) is kept per profile.",
+                      **bound("profile", nav, lambda v: v.strip() or DEFAULT_PROFILE))
         summary = app.progress_list(nav.profile).summary
         st.caption(f"{summary.known} of {len(app.graph.concepts)} concepts known · "
                    f"{summary.bookmarks} bookmarked · {summary.visited} visited")

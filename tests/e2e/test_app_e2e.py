@@ -118,3 +118,19 @@ def test_hostile_labels_do_not_run(browser_page, streamlit_server, tmp_path, art
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator("img[src='x']").count() == 0
     assert page.locator("a[href^='javascript']").count() == 0
+
+
+@pytest.mark.e2e
+def test_every_view_switch_works_the_first_time(browser_page, app_url, artifacts):
+    """Each click on the View switcher lands on that view, in any order (it once ignored every
+    other click, because the radio's default changed between runs)."""
+    page = browser_page
+    page.goto(f"{app_url}/?concept=adam")
+    page.wait_for_selector(READY, timeout=60_000)
+    for view in ("path", "plan", "decisions", "progress", "explore", "decisions", "path"):
+        page.locator("[data-testid='stSidebar']").get_by_text(
+            view.capitalize(), exact=True).click()
+        page.wait_for_function(f"() => location.search.includes('view={view}')",
+                               timeout=20_000)
+    page.screenshot(path=artifacts / "app-view-switch.png")
+    assert not page.errors
