@@ -82,7 +82,6 @@ class Card:
     relevance: Relevance
     below: list[Neighbour]  # what it builds on (structural edges out), most relevant first
     above: list[Neighbour]  # what it leads to (structural edges in)
-    related: list[Neighbour]
     informs: list[Informs]  # strongest first
     eras: dict[str, list[tuple[float, float]]]  # goal -> [(year, p)] across ERA_TICKS
     known: bool
@@ -244,17 +243,13 @@ class Explorer:
 
         below = [neighbour(v, g.edges[concept.id, v]) for v in prerequisites(g, concept.id)]
         above = [neighbour(u, g.edges[u, concept.id]) for u in leads_to(g, concept.id)]
-        related = [neighbour(o, g.edges[a, b]) for a, b, o in
-                   [(concept.id, v, v) for v in g.successors(concept.id)]
-                   + [(u, concept.id, u) for u in g.predecessors(concept.id)]
-                   if not _relations.is_structural(g.edges[a, b]["kind"])]
         informs = sorted(
             (Informs(d.id, d.text, inf.strength, inf.why, d.evidence)
              for d in self.graph.decisions.values() for inf in d.informed_by
              if inf.id == concept.id), key=lambda i: (-i.strength, i.decision_id))
         return Card(concept, self.layer_name(concept.layer), goal, self.goal_name(goal), year,
                     self.scores(goal, year)[concept.id], ranked(below), ranked(above),
-                    ranked(list({n.id: n for n in related}.values())), informs,
+                    informs,
                     relevance_over_years(self.graph, concept.id,
                                          [gl.id for gl in self.graph.goals], ERA_TICKS),
                     concept.id in self.progress.known(profile),
