@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: run test lint bench setup chromium
+.PHONY: run test lint bench bench-peers setup chromium
 
 setup: $(STAMP)
 
@@ -43,3 +43,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/explorer bench
+
+# This app beside the two usual Streamlit graph apps, in the shared harness (../shared/peers).
+bench-peers: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/explorer bench --peers

@@ -254,6 +254,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 @command("bench")
 def cmd_bench(args: argparse.Namespace) -> int:
+    if args.peers:
+        from explorer.bench import peers  # noqa: PLC0415 (starts servers and Chromium)
+
+        try:
+            result = peers.run(usecases.open_explorer(), clicks=args.clicks)
+        except peers.PeersUnavailable as err:
+            print(f"explorer bench --peers: {err}", file=sys.stderr)
+            return 2
+        print(json.dumps(result, indent=1) if args.json else peers.table(result))
+        return 0
     from explorer.bench.run import run as bench  # noqa: PLC0415 (loads the model and, with --browser, Chromium)
 
     rows = bench.run(synthetic=args.synthetic, browser=args.browser,
@@ -322,6 +332,9 @@ def parser() -> argparse.ArgumentParser:
                    help="size of the synthetic graph (0 to skip it)")
     s.add_argument("--browser", action="store_true",
                    help="also measure in a real Chromium: first paint, clicks, bytes")
+    s.add_argument("--peers", action="store_true",
+                   help="run the shared peer harness on peer A, peer B and this app, side by side")
+    s.add_argument("--clicks", type=int, default=20, help="measured clicks per app with --peers")
     s.add_argument("--json", action="store_true")
     return p
 
