@@ -264,11 +264,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
             return 2
         print(json.dumps(result, indent=1) if args.json else peers.table(result))
         return 0
-    from explorer.bench.run import run as bench  # noqa: PLC0415 (loads the model and, with --browser, Chromium)
+    from explorer.bench import run as bench  # noqa: PLC0415 (loads the model and, with --browser, Chromium)
 
-    rows = bench.run(synthetic=args.synthetic, browser=args.browser,
-                     progress=lambda msg: print(f"… {msg}", file=sys.stderr))
-    print(bench.to_json(rows) if args.json else bench.table(rows))
+    try:
+        sizes = tuple(int(n) for n in args.synthetic.split(",") if n.strip() and int(n) > 0)
+    except ValueError:
+        print(f"explorer bench: --synthetic takes sizes like 1000,100000, not {args.synthetic!r}",
+              file=sys.stderr)
+        return 2
+    result = bench.run(synthetic=sizes, browser=args.browser,
+                       progress=lambda msg: print(f"… {msg}", file=sys.stderr))
+    print(bench.to_json(result) if args.json else bench.table(result))
+    if args.plot:
+        print(f"plot: {bench.plot(result, Path(args.plot))}", file=sys.stderr)
     return 0
 
 
@@ -328,8 +336,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--top", type=int, help="only the N most relevant (default: all)")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("bench", help="measure speed budgets (docs/ARCHITECTURE.md) on this machine")
-    s.add_argument("--synthetic", type=int, default=100_000, metavar="N",
-                   help="size of the synthetic graph (0 to skip it)")
+    s.add_argument("--synthetic", default="100000", metavar="N[,M…]",
+                   help="sizes of synthetic graphs, comma-separated (0 to skip them)")
+    s.add_argument("--plot", metavar="PNG", help="draw each cost against graph size into PNG")
     s.add_argument("--browser", action="store_true",
                    help="also measure in a real Chromium: first paint, clicks, bytes")
     s.add_argument("--peers", action="store_true",

@@ -128,8 +128,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(app: Path, env: dict[str, str], log: Path) -> Iterator[tuple[str, float]]:
-    """`streamlit run app` on a free loopback port: yields (base URL, seconds until healthy)."""
+def served(app: Path, env: dict[str, str], log: Path) -> Iterator[tuple[str, float, int]]:
+    """`streamlit run app` on a free loopback port: yields (base URL, seconds until healthy, its
+    process id)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "127.0.0.1",
@@ -148,10 +149,25 @@ def served(app: Path, env: dict[str, str], log: Path) -> Iterator[tuple[str, flo
                     if proc.poll() is not None or time.monotonic() - started > 120:
                         raise RuntimeError(f"streamlit did not start; see {log}") from None
                     time.sleep(0.05)
-            yield url, time.monotonic() - started
+            yield url, time.monotonic() - started, proc.pid
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=15)
+
+
+def rss_mb(pid: int) -> float | None:
+    """Resident memory of a process and its children in MB (Linux /proc; None elsewhere)."""
+    def one(p: int) -> int:
+        try:
+            fields = Path(f"/proc/{p}/status").read_text().split("VmRSS:")[1].split()
+            return int(fields[0])
+        except (OSError, IndexError, ValueError):
+            return 0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    return round((one(pid) + sum(one(int(c)) for c in children)) / 1024, 1)
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -172,7 +188,7 @@ def measure_app(app: Path, env: dict[str, str], start: str, names: dict[str, str
 
     rng = random.Random(seed)
     out: dict = {"clicks": []}
-    with served(app, env, log) as (url, healthy_s), sync_playwright() as pw:
+    with served(app, env, log) as (url, healthy_s, pid), sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         wire = WireLog(page)
@@ -212,6 +228,7 @@ def measure_app(app: Path, env: dict[str, str], start: str, names: dict[str, str
             visited.add(target)
             focus = target
             page.wait_for_selector(READY)
+        out["server_rss_mb"] = rss_mb(pid)
         browser.close()
     card = [c["card_ms"] for c in out["clicks"]]
     graph = [c["graph_ms"] for c in out["clicks"]]
