@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 
 import duckdb
 import numpy as np
@@ -126,8 +126,9 @@ class Searcher:
         self._ids: list[str] = []
         self._matrix = np.zeros((0, 0), dtype=np.float32)
         self._embedder: Embedder | None = None
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._terms_cache: OrderedDict[str, tuple] = OrderedDict()
+        # Per searcher (they hold this store's texts and model), bounded, thread-safe.
+        self._query_vector = lru_cache(maxsize=QUERY_CACHE_SIZE)(self._embed_query)
+        self._text_terms = lru_cache(maxsize=TERMS_CACHE_SIZE)(self._tokenized_texts)
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="explorer-query")
         self._done = threading.Event()
@@ -218,18 +219,9 @@ class Searcher:
         self._done.wait(timeout)
         return self._ready
 
-    def _query_vector(self, query: str) -> np.ndarray:
-        with self._lock:
-            vec = self._cache.get(query)
-            if vec is not None:
-                self._cache.move_to_end(query)
-                return vec
-        vec = self._embedder.embed([query])[0]
-        with self._lock:
-            self._cache[query] = vec
-            if len(self._cache) > QUERY_CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return vec
+    def _embed_query(self, query: str) -> np.ndarray:
+        """The query's vector (cached per query string as `_query_vector`)."""
+        return self._embedder.embed([query])[0]
 
     # -- search -----------------------------------------------------------------------------------
 
@@ -318,18 +310,11 @@ class Searcher:
             out[cid] = best if len(best) <= SNIPPET_CHARS else best[:SNIPPET_CHARS - 1] + "…"
         return out
 
-    def _text_terms(self, cid: str) -> tuple[tuple[str, frozenset[str]], ...]:
-        """A concept's texts with their terms, tokenised once per concept on first use (the
-        same hits come back query after query; tokenising was a third of a search)."""
-        cached = self._terms_cache.get(cid)
-        if cached is None:
-            cached = tuple((t, frozenset(keyword.tokenize(t)))
-                           for t in (self._texts.get(cid) or ("",)))
-            with self._lock:
-                self._terms_cache[cid] = cached
-                if len(self._terms_cache) > TERMS_CACHE_SIZE:
-                    self._terms_cache.popitem(last=False)
-        return cached
+    def _tokenized_texts(self, cid: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        """A concept's texts with their terms, tokenised once per concept on first use (cached as
+        `_text_terms`: the same hits come back query after query; tokenising was a third of a
+        search)."""
+        return tuple((t, frozenset(keyword.tokenize(t))) for t in (self._texts.get(cid) or ("",)))
 
 
 # -- measurement (called by `explorer bench`) -----------------------------------------------------
