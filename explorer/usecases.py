@@ -33,10 +33,12 @@ from explorer.domain.plan import Plan, learning_plan, plan_markdown
 from explorer.domain.progress import DEFAULT_PROFILE, Summary
 from explorer.domain.relevance import Relevance, Scores, decision_relevance, relevance_over_years
 from explorer.domain.wander import Suggestion, suggest, surprise_me
+from explorer.interchange.problems import ImportFailed
 from explorer.storage.progress import ProgressError, ProgressStore, open_progress
 from explorer.storage.workspace import Workspace
 
 __all__ = ["DEFAULT_GOAL", "DEFAULT_PROFILE", "ERA_RANGE", "Card", "Explorer", "GraphError",
+           "ImportFailed",
            "NoPath", "ProgressError", "UnknownConcept", "build", "default_year", "open_explorer",
            "relations", "validate"]
 
@@ -437,3 +439,57 @@ def format_report(report) -> str:
     from explorer.search.evaluate import format_report as fmt  # noqa: PLC0415
 
     return fmt(report)
+
+
+# --- bring your own graph: import and export (explorer.interchange) ------------------------
+
+IMPORT_FORMATS = ("csv", "json", "yaml", "graphml", "gexf", "obsidian")
+EXPORT_FORMATS = ("graphml", "gexf", "json", "csv", "md", "html")
+
+
+def import_graph(sources: list[Path], fmt: str, out: Path | None = None, *,
+                 skip_bad: bool = False, dry_run: bool = False,
+                 default_kind: str | None = None):
+    """Import foreign files into a graph folder (default: EXPLORER_GRAPHS/<name>); an
+    `ImportReport`, or `ImportFailed` listing every problem (and nothing written)."""
+    from explorer.interchange.importer import import_graph as run  # noqa: PLC0415
+    from explorer.interchange.mapping import Options, slug  # noqa: PLC0415
+
+    if out is None:
+        out = settings.path("EXPLORER_GRAPHS") / (slug(Path(sources[0]).stem) or "imported")
+    options = Options(default_kind=default_kind) if default_kind else Options()
+    return run([Path(s) for s in sources], fmt, Path(out), skip_bad=skip_bad, dry_run=dry_run,
+               options=options)
+
+
+def positions(app: Explorer) -> dict[str, tuple[float, float]] | None:
+    """Stored atlas positions, where this build of the explorer has them."""
+    stored = getattr(app, "positions", None)
+    return stored() if callable(stored) else None
+
+
+def export_graph(app: Explorer, fmt: str, *, focus: str | None = None, depth: int = 1,
+                 goal: str = DEFAULT_GOAL, year: int | None = None) -> dict[str, str]:
+    """The graph (or the neighbourhood of `focus`) in `fmt`, as {file name: text}: one file,
+    except `csv` (nodes.csv, edges.csv) and `md` (one note per concept)."""
+    from explorer.interchange import export, html  # noqa: PLC0415
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(EXPORT_FORMATS)}")
+    graph = app.graph
+    if focus is not None:
+        graph = export.subgraph(graph, app.concept(focus).id, depth)
+    pos = positions(app)
+    if fmt == "csv":
+        return export.to_csv(graph)
+    if fmt == "md":
+        return export.to_markdown_vault(graph)
+    if fmt == "html":
+        scores = app.probabilities(goal, year) if app.graph.decisions else None
+        title = (f"{app.concept(focus).name} and its neighbours" if focus
+                 else "Curiosity Explorer")
+        return {"graph.html": html.to_html(graph, title=title, focus=focus, positions=pos,
+                                           scores=scores)}
+    text = {"json": export.to_json, "graphml": lambda g: export.to_graphml(g, pos),
+            "gexf": lambda g: export.to_gexf(g, pos)}[fmt](graph)
+    return {f"graph.{fmt}": text}
