@@ -64,6 +64,9 @@ def documents(data: dict, text: str, name: str, problems: Problems) -> Documents
             continue
         setattr(docs, section, [dict(i) for i in items])
     for c in docs.concepts:
+        if isinstance(c.get("maturity"), dict):  # JSON keys are text; years are numbers
+            c["maturity"] = {int(y) if str(y).isdigit() else y: v
+                             for y, v in c["maturity"].items()}
         cid = str(c.get("id", ""))
         docs.origins[cid] = Where(name, line_of(text, cid))
     return docs

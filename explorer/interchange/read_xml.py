@@ -20,6 +20,11 @@ from explorer.interchange.problems import Problems, Where
 from explorer.interchange.read_csv import read_bytes
 
 
+REFUSALS = {"DTDForbidden": "a document type declaration (<!DOCTYPE …>) is not allowed",
+            "EntitiesForbidden": "entity declarations are not allowed",
+            "ExternalReferenceForbidden": "references to external files are not allowed"}
+
+
 class _Element(ET.Element):
     line = 0
 
@@ -66,8 +71,8 @@ def parse(path: Path, problems: Problems) -> _Element | None:
                      f"{str(exc).split(':')[0]}")
     except DefusedXmlException as exc:
         problems.add(Where(path.name, parser.parser.CurrentLineNumber),
-                     f"refused: {type(exc).__name__} (documents may not declare a DTD or "
-                     "entities, nor refer to external ones)")
+                     f"refused: {REFUSALS.get(type(exc).__name__, type(exc).__name__)} "
+                     "(so that no entity is expanded and nothing outside is read)")
     except _TooDeep:
         problems.add(Where(path.name, parser.parser.CurrentLineNumber),
                      f"elements nested deeper than {limits.MAX_XML_DEPTH}")
