@@ -163,7 +163,7 @@ def _bad_entries(raw: RawGraph, problems: Problems) -> RawGraph:
     bad = {(p.where.file, p.where.line) for p in problems if p.blocking}
     return RawGraph([n for n in raw.nodes if (n.at.file, n.at.line) not in bad],
                     [e for e in raw.edges if (e.at.file, e.at.line) not in bad],
-                    raw.implicit_nodes, raw.dangling)
+                    raw.implicit_nodes, raw.dangling, raw.prune_related)
 
 
 def check_sources(sources: list[Path], fmt: str, staging: Path, *, skip_bad: bool = False,

@@ -119,6 +119,9 @@ class RawGraph:
     # How a link to no node is reported: "error", or "warning" and dropped (a vault's links
     # to notes not written yet).
     dangling: str = "error"
+    # True: a `related` link is dropped where a stronger kind joins the same pair (a vault's
+    # `requires:: [[x]]` is a wikilink too).
+    prune_related: bool = False
 
 
 @dataclass
@@ -386,7 +389,7 @@ def map_graph(raw: RawGraph, options: Options = DEFAULT_OPTIONS) -> tuple[Docume
         a, b = (dst, src) if turned else (src, dst)
         if a in concepts:
             link(a, b, kind, why)
-    for c in concepts.values():  # a pair joined by a stronger kind needs no `related` too
+    for c in concepts.values() if raw.prune_related else ():
         stronger = {e if isinstance(e, str) else e["id"]
                     for k in relations.names() if k != "related" for e in c.get(k, [])}
         if stronger and c.get("related"):

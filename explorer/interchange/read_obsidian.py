@@ -132,7 +132,7 @@ def read_note(path: Path, vault: Path, problems: Problems) -> RawNode | None:
 
 def read(paths: list[Path]) -> tuple[RawGraph, Problems]:
     problems = Problems()
-    raw = RawGraph(dangling="warning")
+    raw = RawGraph(dangling="warning", prune_related=True)
     for vault in paths:
         if not vault.is_dir():
             problems.add(Where(str(vault)), "an Obsidian vault must be a folder")
