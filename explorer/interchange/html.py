@@ -36,12 +36,13 @@ def script_json(data: object) -> str:
 
 
 def layout(graph: Graph) -> dict[str, tuple[float, float]]:
-    """A deterministic drawing when no atlas positions are given: layers bottom-up on the
+    """A deterministic drawing when no atlas positions are given (y up, like the atlas'
+    positions; `_scaled` turns it into screen coordinates): layers bottom-up on the
     vertical axis (as in the atlas), a seeded spring layout spreading each layer sideways."""
     g = to_networkx(graph).to_undirected()
     spring = nx.spring_layout(g, seed=7) if len(g) else {}
     position = {la.id: la.position for la in graph.layers}
-    return {cid: (float(spring[cid][0]), -float(position.get(c.layer, 0))
+    return {cid: (float(spring[cid][0]), float(position.get(c.layer, 0))
                   + 0.35 * float(spring[cid][1]))
             for cid, c in graph.concepts.items()}
 

@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+import networkx as nx
+
 from explorer.domain import relations
 from explorer.domain.loader import ID_RE, TEXT_LIMITS, YEAR_RANGE
 from explorer.interchange import limits
@@ -306,6 +308,24 @@ def _edge_kind(edge: RawEdge, options: Options, problems: Problems
     return kind, turned, _check_len(why, "why", edge.at.at("why"), problems)
 
 
+def layer_order(layers: dict[str, str], concepts: dict[str, dict]) -> list[str]:
+    """Layers bottom-up: a layer whose concepts require (or are built on) another's comes above
+    it; layers in a loop, or unrelated, keep the order they first appeared in."""
+    first = {lid: i for i, lid in enumerate(layers)}
+    g = nx.DiGraph()
+    g.add_nodes_from(layers)
+    for c in concepts.values():
+        for kind in (r.name for r in relations.all_relations() if r.structural):
+            for e in c.get(kind, []):
+                lower = concepts.get(e if isinstance(e, str) else e["id"], {}).get("layer")
+                if lower and lower != c["layer"]:
+                    g.add_edge(lower, c["layer"])
+    dag = nx.condensation(g)
+    order = nx.lexicographical_topological_sort(
+        dag, key=lambda n: min(first[m] for m in dag.nodes[n]["members"]))
+    return [m for n in order for m in sorted(dag.nodes[n]["members"], key=first.get)]
+
+
 def map_graph(raw: RawGraph, options: Options = DEFAULT_OPTIONS) -> tuple[Documents, Problems]:
     """The documents for `raw`, and every problem found (located), all at once."""
     problems = Problems()
@@ -397,6 +417,6 @@ def map_graph(raw: RawGraph, options: Options = DEFAULT_OPTIONS) -> tuple[Docume
                             if (e if isinstance(e, str) else e["id"]) not in stronger]
             if not c["related"]:
                 del c["related"]
-    docs.layers = [{"id": lid, "name": name} for lid, name in layers.items()]
+    docs.layers = [{"id": lid, "name": layers[lid]} for lid in layer_order(layers, concepts)]
     docs.concepts = list(concepts.values())
     return docs, problems
