@@ -33,6 +33,7 @@ from explorer.domain.plan import Plan, learning_plan, plan_markdown
 from explorer.domain.progress import DEFAULT_PROFILE, Summary
 from explorer.domain.relevance import Relevance, Scores, decision_relevance, relevance_over_years
 from explorer.domain.wander import Suggestion, suggest, surprise_me
+from explorer.interchange.limits import MAX_UPLOAD_BYTES
 from explorer.interchange.problems import ImportFailed
 from explorer.storage.progress import ProgressError, ProgressStore, open_progress
 from explorer.storage.workspace import Workspace
@@ -493,3 +494,53 @@ def export_graph(app: Explorer, fmt: str, *, focus: str | None = None, depth: in
     text = {"json": export.to_json, "graphml": lambda g: export.to_graphml(g, pos),
             "gexf": lambda g: export.to_gexf(g, pos)}[fmt](graph)
     return {f"graph.{fmt}": text}
+
+
+def graph_folders() -> dict[str, Path]:
+    """Imported graphs the page can explore: folders of EXPLORER_GRAPHS holding a graph."""
+    root = settings.path("EXPLORER_GRAPHS")
+    if not root.is_dir():
+        return {}
+    return {p.name: p for p in sorted(root.iterdir())
+            if p.is_dir() and not p.name.startswith(".") and (p / "layers.yaml").exists()}
+
+
+def open_graph(name: str | None = None, on_build: Callable[[], None] | None = None) -> Explorer:
+    """The explorer of an imported graph by folder name (None: the configured one). Its
+    database and progress live beside the folders (EXPLORER_GRAPHS/.explorer/), so importing
+    the folder again never loses them."""
+    if not name:
+        return open_explorer(on_build)
+    folders = graph_folders()
+    if name not in folders:
+        raise ValueError(f"no imported graph named '{name}'")
+    state = settings.path("EXPLORER_GRAPHS") / ".explorer"
+    return open_explorer(on_build, db_path=state / f"{name}.duckdb", data_dir=folders[name],
+                         progress_path=state / f"{name}.progress.sqlite")
+
+
+UPLOAD_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".yaml": "yaml",
+                  ".yml": "yaml", ".graphml": "graphml", ".xml": "graphml", ".gexf": "gexf"}
+
+
+def import_upload(file_name: str, data: bytes, *, write: bool = False):
+    """Check (and with `write`, import) one uploaded file: an `ImportReport`, or
+    `ImportFailed` with every located problem. The graph's folder is named after the file."""
+    import tempfile  # noqa: PLC0415
+
+    from explorer.interchange.mapping import slug  # noqa: PLC0415
+    from explorer.interchange.problems import ImportProblem, Where  # noqa: PLC0415
+
+    suffix = Path(file_name).suffix.casefold()
+    stem = slug(Path(file_name).stem) or "upload"
+    if suffix not in UPLOAD_FORMATS:
+        raise ImportFailed([ImportProblem(Where(file_name), "unknown kind of file; upload "
+                                          + ", ".join(sorted(UPLOAD_FORMATS)))])
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportFailed([ImportProblem(Where(file_name), f"{len(data):,} bytes; uploads "
+                                          f"are limited to {MAX_UPLOAD_BYTES:,}")])
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / f"{stem}{suffix}"  # our own name: the upload's never reaches a path
+        source.write_bytes(data)
+        return import_graph([source], UPLOAD_FORMATS[suffix],
+                            settings.path("EXPLORER_GRAPHS") / stem, dry_run=not write)

@@ -19,7 +19,6 @@ from explorer.interchange.mapping import RawEdge, RawGraph, RawNode
 from explorer.interchange.problems import Problems, Where
 from explorer.interchange.read_csv import read_bytes
 
-
 REFUSALS = {"DTDForbidden": "a document type declaration (<!DOCTYPE …>) is not allowed",
             "EntitiesForbidden": "entity declarations are not allowed",
             "ExternalReferenceForbidden": "references to external files are not allowed"}
