@@ -40,7 +40,7 @@ def record_visit(nav: Nav) -> None:
 
 def graph_panel(app: Explorer, nav: Nav, highlight: tuple[str, ...] = (),
                 height: int = 560) -> None:
-    scores = app.probabilities(nav.goal, nav.era)
+    scores = app.probabilities(nav.goal, nav.era) if graphs.has_decisions(app) else None
     vis = vis_graph(app.graph, app.nx, nav.concept, depth=nav.depth, scores=scores,
                     highlight=highlight)
     component.graph(vis.nodes, vis.edges, options=vis.options, focus=nav.concept,
