@@ -174,3 +174,11 @@ def test_limits_give_clear_errors(tmp_path, monkeypatch):
             with pytest.raises(ImportFailed, match=message):
                 import_graph([EXAMPLES / source], fmt, tmp_path / str(i))
         assert not (tmp_path / str(i)).exists()
+
+
+def test_cytoscape_js_elements_json(tmp_path):
+    data = ('{"elements": {"nodes": [{"data": {"id": "a", "name": "Adam"}}, '
+            '{"data": {"id": "m", "name": "Momentum"}}], '
+            '"edges": [{"data": {"source": "a", "target": "m", "interaction": "requires"}}]}}')
+    g = imported(tmp_path, {"c.json": data}, "json").graph
+    assert g.concepts["a"].name == "Adam" and g.concepts["a"].requires[0].id == "m"
