@@ -91,3 +91,23 @@ def test_export_a_neighbourhood_and_a_plan(capsys, tiny_env):
     assert code == 0 and text.startswith("#") and "adam" in text.casefold()
     code, _, err = run(capsys, "export", "--format", "html", "--focus", "adma")
     assert code == 1 and "did you mean adam" in err
+
+
+def test_importing_again_replaces_the_graph_folder(capsys, tmp_path):
+    out = tmp_path / "g"
+    for source, fmt in (("spreadsheet-edges.csv", "csv"), ("gephi.graphml", "graphml")):
+        code, _, err = run(capsys, "import", str(ROOT / "examples" / source), "--format", fmt,
+                           "--out", str(out))
+        assert code == 0, err
+    code, text, _ = run(capsys, "validate", str(out))
+    assert text.startswith("ok: 4 concepts")  # the GraphML's, none of the CSV's left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g"]  # no staging or old folder
+
+
+def test_skip_bad_prints_what_was_left_out(capsys, tmp_path):
+    bad = tmp_path / "e.csv"
+    bad.write_text("source,target,kind\na,b,requires\nb,c,inspires\n")
+    code, out, _ = run(capsys, "import", str(bad), "--format", "csv", "--out",
+                       str(tmp_path / "g"), "--skip-bad")
+    assert code == 0 and "1 entries with problems left out" in out
+    assert "e.csv:3 column 'kind'" in (tmp_path / "g" / "import-report.txt").read_text()

@@ -25,12 +25,14 @@ from explorer.domain import relations
 from explorer.domain.loader import GraphError, load_graph
 from explorer.domain.model import Graph
 from explorer.interchange import read_csv, read_native, read_obsidian, read_xml
+from explorer.interchange.export import documents_of
 from explorer.interchange.mapping import (
     DEFAULT_OPTIONS,
     Documents,
     Options,
     RawGraph,
     map_graph,
+    slug,
 )
 from explorer.interchange.problems import ImportFailed, ImportProblem, Problems, Where
 
@@ -81,8 +83,6 @@ def read_sources(sources: list[Path], fmt: str) -> tuple[RawGraph | Documents, P
 
 def _folder(path: Path) -> tuple[Documents, Problems]:
     """A graph folder in our schema: loaded (and so checked) by the loader itself."""
-    from explorer.interchange.export import documents_of  # noqa: PLC0415 (avoids a cycle)
-
     problems = Problems()
     try:
         return documents_of(load_graph(path)), problems
@@ -116,8 +116,6 @@ def write_folder(docs: Documents, folder: Path) -> None:
 
 
 def _file_name(text: str) -> str:
-    from explorer.interchange.mapping import slug  # noqa: PLC0415
-
     return slug(text) or "other"
 
 

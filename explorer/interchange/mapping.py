@@ -221,8 +221,7 @@ def _assign_ids(nodes: list[RawNode], problems: Problems) -> dict[str, str]:
     return ids
 
 
-def _concept(node: RawNode, cid: str, options: Options, problems: Problems
-             ) -> tuple[dict, str | None]:
+def _concept(node: RawNode, cid: str, problems: Problems) -> tuple[dict, str | None]:
     """The concept mapping for one node, and its layer's name as written (None: default)."""
     c: dict[str, Any] = {"id": cid}
     extra: dict[str, str] = {}
@@ -368,7 +367,7 @@ def map_graph(raw: RawGraph, options: Options = DEFAULT_OPTIONS) -> tuple[Docume
         cid = ids.get(node.key)
         if cid is None or cid in concepts:
             continue
-        c, layer_name = _concept(node, cid, options, problems)
+        c, layer_name = _concept(node, cid, problems)
         lid, lname = (slug(layer_name), layer_name) if layer_name else options.default_layer
         if not lid:
             problems.add(node.at, f"layer '{layer_name}' has no letters or digits for an id")
