@@ -15,6 +15,7 @@ from tests.conftest import TINY
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [("spreadsheet-edges.csv", "csv", "gradient-descent"),
             ("gephi.graphml", "graphml", "loss-scaling"),
+            ("gephi.gexf", "gexf", "adam"),
             ("obsidian-vault", "obsidian", "backpropagation")]
 
 
