@@ -16,6 +16,7 @@ from explorer.web.state import Nav
 
 KEY = "graph-choice"
 PARAM = "graph"
+CHECKED = "upload-checked"  # (file id, report, failure) of the last upload checked
 CURATED = ""
 
 
@@ -65,11 +66,17 @@ def upload() -> None:
     if file is None:
         return
     data = file.getvalue()
-    try:
-        report = usecases.import_upload(file.name, data)
-    except ImportFailed as exc:
+    checked = st.session_state.get(CHECKED)
+    if checked is None or checked[0] != file.file_id:  # check each upload once, not per rerun
+        try:
+            checked = (file.file_id, usecases.import_upload(file.name, data), None)
+        except ImportFailed as exc:
+            checked = (file.file_id, None, str(exc))
+        st.session_state[CHECKED] = checked
+    _, report, failure = checked
+    if failure:
         st.error("Not imported: every problem is listed below.")
-        st.code(str(exc), language=None, wrap_lines=True)
+        st.code(failure, language=None, wrap_lines=True)
         return
     st.success(f"Valid: {report.summary()}")
     if report.problems:

@@ -54,3 +54,33 @@ def test_an_imported_vault_is_explored_by_clicking(browser_page, imported_app, a
     assert "Chain rule" in html and "vis.Network" in html
     page.screenshot(path=artifacts / "imported-vault.png", full_page=True)
     assert not page.errors
+
+
+@pytest.mark.e2e
+def test_upload_shows_the_report_then_explores_the_graph(browser_page, streamlit_server,
+                                                         tmp_path, artifacts):
+    url = streamlit_server(APP, env={
+        "EXPLORER_DATA": str(PROJECT_ROOT / "tests" / "fixtures" / "tiny"),
+        "EXPLORER_DB": str(tmp_path / "graph.duckdb"),
+        "EXPLORER_PROGRESS": str(tmp_path / "progress.sqlite"),
+        "EXPLORER_EMBEDDINGS": str(tmp_path / "embeddings"),
+        "EXPLORER_GRAPHS": str(tmp_path / "graphs"), "EXPLORER_NO_MODEL": "1"})
+    page = browser_page
+    page.goto(f"{url}/?concept=adam")
+    page.wait_for_selector(READY, timeout=60_000)
+    page.get_by_text("Graph", exact=True).click()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,target,kind\na,b,inspires\n")
+    page.locator("input[type=file]").set_input_files(str(bad))
+    page.get_by_text("bad.csv:2 column 'kind': unknown relation 'inspires'").first.wait_for(
+        timeout=20_000)
+    assert not (tmp_path / "graphs" / "bad").exists()
+    page.locator("input[type=file]").set_input_files(
+        str(PROJECT_ROOT / "examples" / "gephi.graphml"))
+    page.get_by_text("Valid: 4 concepts, 4 edges").first.wait_for(timeout=20_000)
+    page.screenshot(path=artifacts / "upload-report.png", full_page=True)
+    page.get_by_role("button", name="Import and explore").click()
+    page.get_by_text("no decisions defined in this graph").first.wait_for(timeout=60_000)
+    page.wait_for_selector(READY, timeout=60_000)
+    assert (tmp_path / "graphs" / "gephi" / "layers.yaml").exists()
+    assert not page.errors
