@@ -39,7 +39,7 @@ def picker() -> None:
     if current() not in names:
         st.session_state[KEY] = CURATED
     with st.expander("Graph", expanded=len(names) > 1 and current() != CURATED):
-        st.selectbox("Explore", names, key=KEY, format_func=lambda n: n or "The curated map",
+        st.selectbox("Which graph", names, key=KEY, format_func=lambda n: n or "The curated map",
                      on_change=switched, help="Imported graphs: folders made by "
                                               "`explorer import` in EXPLORER_GRAPHS.")
         upload()
