@@ -470,23 +470,24 @@ def positions(app: Explorer) -> dict[str, tuple[float, float]] | None:
 
 
 def export_graph(app: Explorer, fmt: str, *, focus: str | None = None, depth: int = 1,
-                 goal: str = DEFAULT_GOAL, year: int | None = None) -> dict[str, str]:
-    """The graph (or the neighbourhood of `focus`) in `fmt`, as {file name: text}: one file,
-    except `csv` (nodes.csv, edges.csv) and `md` (one note per concept)."""
+                 goal: str = DEFAULT_GOAL, year: int | None = None,
+                 max_nodes: int = 1_000_000) -> dict[str, str]:
+    """The graph (or the neighbourhood of `focus`, its `max_nodes` most relevant) in `fmt`, as
+    {file name: text}: one file, except `csv` (nodes.csv, edges.csv) and `md` (a note each)."""
     from explorer.interchange import export, html  # noqa: PLC0415
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(EXPORT_FORMATS)}")
     graph = app.graph
+    scores = app.probabilities(goal, year) if graph.decisions else None
     if focus is not None:
-        graph = export.subgraph(graph, app.concept(focus).id, depth)
+        graph = export.subgraph(graph, app.concept(focus).id, depth, max_nodes, scores)
     pos = positions(app)
     if fmt == "csv":
         return export.to_csv(graph)
     if fmt == "md":
         return export.to_markdown_vault(graph)
     if fmt == "html":
-        scores = app.probabilities(goal, year) if app.graph.decisions else None
         title = (f"{app.concept(focus).name} and its neighbours" if focus
                  else "Curiosity Explorer")
         return {"graph.html": html.to_html(graph, title=title, focus=focus, positions=pos,

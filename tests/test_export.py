@@ -116,3 +116,11 @@ def test_html_uses_given_positions_else_a_deterministic_layout(tiny_graph):
     xs = [n["x"] for n in placed["nodes"]]
     assert xs == sorted(xs) and len(set(xs)) == len(xs)
     assert html.graph_data(tiny_graph) == html.graph_data(tiny_graph)
+
+
+def test_a_large_graph_is_laid_out_in_layer_rows_quickly(curated):
+    pos = html.layout(curated)
+    assert len(pos) == len(curated.concepts) > html.SPRING_LIMIT
+    row = {la.id: la.position for la in curated.layers}
+    assert all(pos[cid][1] == row[c.layer] for cid, c in curated.concepts.items())
+    assert pos == html.layout(curated)

@@ -51,10 +51,13 @@ def documents_of(graph: Graph) -> Documents:
         [decision_doc(d) for d in graph.decisions.values()])
 
 
-def subgraph(graph: Graph, focus: str, depth: int) -> Graph:
-    """The concepts within `depth` hops of `focus`, the edges among them, and the decisions
-    that some of them inform (with only those links)."""
-    keep = set(neighborhood(to_networkx(graph), focus, depth=depth, max_nodes=1_000_000))
+def subgraph(graph: Graph, focus: str, depth: int, max_nodes: int = 1_000_000,
+             rank: Mapping[str, float] | None = None) -> Graph:
+    """The concepts within `depth` hops of `focus` (the nearest and, within a hop, the highest
+    ranked first, up to `max_nodes`: what the page draws), the edges among them, and the
+    decisions that some of them inform (with only those links)."""
+    keep = set(neighborhood(to_networkx(graph), focus, depth=depth, max_nodes=max_nodes,
+                            rank=rank))
 
     def trimmed(c: Concept) -> Concept:
         links = {k: tuple(link for link in c.links(k) if link.id in keep)

@@ -23,6 +23,7 @@ from explorer.domain.network import to_networkx
 VENDOR = (Path(__file__).resolve().parent.parent / "web" / "component" / "assets" / "vendor"
           / "vis-network-9.1.2")
 SPREAD = 1000.0  # the drawing's width in vis-network units
+SPRING_LIMIT = 150  # concepts up to which the fallback layout is a spring layout
 PALETTE = ("#93c5fd", "#fcd34d", "#86efac", "#f9a8d4", "#c4b5fd", "#fdba74", "#5eead4",
            "#d9f99d", "#fca5a5", "#a5b4fc", "#e5e7eb")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
@@ -37,11 +38,18 @@ def script_json(data: object) -> str:
 
 def layout(graph: Graph) -> dict[str, tuple[float, float]]:
     """A deterministic drawing when no atlas positions are given (y up, like the atlas'
-    positions; `_scaled` turns it into screen coordinates): layers bottom-up on the
-    vertical axis (as in the atlas), a seeded spring layout spreading each layer sideways."""
+    positions; `_scaled` turns it into screen coordinates): layers bottom-up on the vertical
+    axis. A neighbourhood spreads each layer sideways with a seeded spring layout; a large
+    graph (where a spring layout takes seconds) puts each layer on a row, in id order."""
+    position = {la.id: la.position for la in graph.layers}
+    if len(graph.concepts) > SPRING_LIMIT:
+        rows: dict[int, list[str]] = {}
+        for cid in sorted(graph.concepts):
+            rows.setdefault(position.get(graph.concepts[cid].layer, 0), []).append(cid)
+        return {cid: ((i - (len(ids) - 1) / 2) / max(len(ids), 1), float(row))
+                for row, ids in rows.items() for i, cid in enumerate(ids)}
     g = to_networkx(graph).to_undirected()
     spring = nx.spring_layout(g, seed=7) if len(g) else {}
-    position = {la.id: la.position for la in graph.layers}
     return {cid: (float(spring[cid][0]), float(position.get(c.layer, 0))
                   + 0.35 * float(spring[cid][1]))
             for cid, c in graph.concepts.items()}

@@ -16,6 +16,7 @@ from explorer.web.state import Nav
 
 KEY = "graph-choice"
 PARAM = "graph"
+VIEW_NODES = 40  # as many concepts as the explore view draws (web.graph_data.vis_graph)
 CHECKED = "upload-checked"  # (file id, report, failure) of the last upload checked
 CURATED = ""
 
@@ -89,7 +90,7 @@ def download_view(app: Explorer, nav: Nav) -> None:
     """One self-contained HTML file of the neighbourhood on screen, made only when clicked."""
     def page() -> str:
         files = usecases.export_graph(app, "html", focus=nav.concept, depth=nav.depth,
-                                      goal=nav.goal, year=nav.era)
+                                      goal=nav.goal, year=nav.era, max_nodes=VIEW_NODES)
         return next(iter(files.values()))
 
     st.download_button("Download this view", page, file_name=f"{nav.concept}.html",

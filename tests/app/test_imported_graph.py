@@ -86,3 +86,13 @@ def test_download_this_view_is_one_html_file(app):
     assert button.proto.label == "Download this view"
     html = usecases.export_graph(usecases.open_explorer(), "html", focus="adam")["graph.html"]
     assert html.startswith("<!doctype html>") and "Adam optimizer" in html
+
+
+def test_the_downloaded_view_holds_what_the_view_draws():
+    import json
+
+    app = usecases.open_explorer()
+    page = usecases.export_graph(app, "html", focus="adam", depth=3, max_nodes=3)["graph.html"]
+    data = json.loads(page.split('id="graph-data">', 1)[1].split("</script>", 1)[0])
+    assert len(data["nodes"]) == 3 and data["focus"] == "adam"
+    assert all(n["score"].endswith("likely to change a decision you face") for n in data["nodes"])
