@@ -15,6 +15,7 @@ from explorer.usecases import (
     DEFAULT_PROFILE,
     Explorer,
     GraphError,
+    ImportFailed,
     NoPath,
     ProgressError,
     UnknownConcept,
@@ -280,6 +281,38 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("import")
+def cmd_import(args: argparse.Namespace) -> int:
+    report = usecases.import_graph([Path(s) for s in args.sources], args.format,
+                                   Path(args.out) if args.out else None,
+                                   skip_bad=args.skip_bad, default_kind=args.default_kind)
+    print(f"imported: {report.text()}")
+    return 0
+
+
+@command("export")
+def cmd_export(args: argparse.Namespace) -> int:
+    app = open_app()
+    if args.plan:
+        files = {"plan.md": app.plan_markdown(app.plan(args.plan, goal=args.goal))}
+    else:
+        files = usecases.export_graph(app, args.format, focus=args.focus, depth=args.depth,
+                                      goal=args.goal)
+    if args.out is None and len(files) > 1:
+        raise UserError(f"--format {args.format} writes {len(files)} files: give --out DIR")
+    if args.out is None:
+        sys.stdout.write(next(iter(files.values())))
+        return 0
+    out = Path(args.out)
+    targets = {out / name: text for name, text in files.items()} if len(files) > 1 or \
+        out.is_dir() else {out: next(iter(files.values()))}
+    for path, text in targets.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    print(f"wrote {len(targets)} file(s) to {out}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="explorer", description=__doc__.split("\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -345,6 +378,22 @@ def parser() -> argparse.ArgumentParser:
                    help="run the shared peer harness on peer A, peer B and this app, side by side")
     s.add_argument("--clicks", type=int, default=20, help="measured clicks per app with --peers")
     s.add_argument("--json", action="store_true")
+    s = sub.add_parser("import", help="read CSV, JSON, YAML, GraphML, GEXF or an Obsidian "
+                       "vault into a graph folder (docs/FORMATS.md)")
+    s.add_argument("sources", nargs="+", metavar="SOURCE")
+    s.add_argument("--format", required=True, choices=usecases.IMPORT_FORMATS)
+    s.add_argument("--out", metavar="DIR", help="graph folder (default: EXPLORER_GRAPHS/NAME)")
+    s.add_argument("--skip-bad", action="store_true",
+                   help="keep the valid part and write import-report.txt")
+    s.add_argument("--default-kind", help="relation of edges that name none (default: related)")
+    s = sub.add_parser("export", help="the graph or a neighbourhood as GraphML, GEXF, JSON, "
+                       "CSV, Markdown or one HTML file")
+    s.add_argument("--format", choices=usecases.EXPORT_FORMATS, default="json")
+    s.add_argument("--focus", metavar="ID", help="only the neighbourhood of this concept")
+    s.add_argument("--depth", type=int, default=1, choices=range(1, 6))
+    s.add_argument("--plan", metavar="TARGET", help="the learning plan for TARGET, as Markdown")
+    s.add_argument("--goal", default=DEFAULT_GOAL, help="goal for the relevance scores")
+    s.add_argument("--out", metavar="FILE", help="file (a folder for csv and md; default: stdout)")
     return p
 
 
@@ -354,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except GraphError as exc:
         print(f"{len(exc.problems)} problem(s) in the graph:\n{exc}", file=sys.stderr)
+    except ImportFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
     except (UnknownConcept, UserError, FileNotFoundError, ProgressError) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except BrokenPipeError:

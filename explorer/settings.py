@@ -31,6 +31,9 @@ SETTINGS = (
             "Progress (known concepts, bookmarks, visits) per profile, in SQLite: the app, the "
             "CLI and several app processes share it; never touched by builds. An older "
             "progress.duckdb beside it is imported once."),
+    Setting("EXPLORER_GRAPHS", str(PROJECT_ROOT / "data" / "graphs"),
+            "Folder of imported graphs (one graph folder each): `explorer import` writes here "
+            "by default and the page offers each one to explore."),
     Setting("EXPLORER_EMBEDDINGS", str(PROJECT_ROOT / "embeddings"),
             "Cache of concept vectors keyed by model id and text hash."),
     Setting("EXPLORER_MODEL", "",

@@ -33,10 +33,13 @@ from explorer.domain.plan import Plan, learning_plan, plan_markdown
 from explorer.domain.progress import DEFAULT_PROFILE, Summary
 from explorer.domain.relevance import Relevance, Scores, decision_relevance, relevance_over_years
 from explorer.domain.wander import Suggestion, suggest, surprise_me
+from explorer.interchange.limits import MAX_UPLOAD_BYTES
+from explorer.interchange.problems import ImportFailed
 from explorer.storage.progress import ProgressError, ProgressStore, open_progress
 from explorer.storage.workspace import Workspace
 
 __all__ = ["DEFAULT_GOAL", "DEFAULT_PROFILE", "ERA_RANGE", "Card", "Explorer", "GraphError",
+           "ImportFailed",
            "NoPath", "ProgressError", "UnknownConcept", "build", "default_year", "open_explorer",
            "relations", "validate"]
 
@@ -437,3 +440,108 @@ def format_report(report) -> str:
     from explorer.search.evaluate import format_report as fmt  # noqa: PLC0415
 
     return fmt(report)
+
+
+# --- bring your own graph: import and export (explorer.interchange) ------------------------
+
+IMPORT_FORMATS = ("csv", "json", "yaml", "graphml", "gexf", "obsidian")
+EXPORT_FORMATS = ("graphml", "gexf", "json", "csv", "md", "html")
+
+
+def import_graph(sources: list[Path], fmt: str, out: Path | None = None, *,
+                 skip_bad: bool = False, dry_run: bool = False,
+                 default_kind: str | None = None):
+    """Import foreign files into a graph folder (default: EXPLORER_GRAPHS/<name>); an
+    `ImportReport`, or `ImportFailed` listing every problem (and nothing written)."""
+    from explorer.interchange.importer import import_graph as run  # noqa: PLC0415
+    from explorer.interchange.mapping import Options, slug  # noqa: PLC0415
+
+    if out is None:
+        out = settings.path("EXPLORER_GRAPHS") / (slug(Path(sources[0]).stem) or "imported")
+    options = Options(default_kind=default_kind) if default_kind else Options()
+    return run([Path(s) for s in sources], fmt, Path(out), skip_bad=skip_bad, dry_run=dry_run,
+               options=options)
+
+
+def positions(app: Explorer) -> dict[str, tuple[float, float]] | None:
+    """Stored atlas positions, where this build of the explorer has them."""
+    stored = getattr(app, "positions", None)
+    return stored() if callable(stored) else None
+
+
+def export_graph(app: Explorer, fmt: str, *, focus: str | None = None, depth: int = 1,
+                 goal: str = DEFAULT_GOAL, year: int | None = None,
+                 max_nodes: int = 1_000_000) -> dict[str, str]:
+    """The graph (or the neighbourhood of `focus`, its `max_nodes` most relevant) in `fmt`, as
+    {file name: text}: one file, except `csv` (nodes.csv, edges.csv) and `md` (a note each)."""
+    from explorer.interchange import export, html  # noqa: PLC0415
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown format '{fmt}'; use one of {', '.join(EXPORT_FORMATS)}")
+    graph = app.graph
+    scores = app.probabilities(goal, year) if graph.decisions else None
+    if focus is not None:
+        graph = export.subgraph(graph, app.concept(focus).id, depth, max_nodes, scores)
+    pos = positions(app)
+    if fmt == "csv":
+        return export.to_csv(graph)
+    if fmt == "md":
+        return export.to_markdown_vault(graph)
+    if fmt == "html":
+        title = (f"{app.concept(focus).name} and its neighbours" if focus
+                 else "Curiosity Explorer")
+        return {"graph.html": html.to_html(graph, title=title, focus=focus, positions=pos,
+                                           scores=scores)}
+    text = {"json": export.to_json, "graphml": lambda g: export.to_graphml(g, pos),
+            "gexf": lambda g: export.to_gexf(g, pos)}[fmt](graph)
+    return {f"graph.{fmt}": text}
+
+
+def graph_folders() -> dict[str, Path]:
+    """Imported graphs the page can explore: folders of EXPLORER_GRAPHS holding a graph."""
+    root = settings.path("EXPLORER_GRAPHS")
+    if not root.is_dir():
+        return {}
+    return {p.name: p for p in sorted(root.iterdir())
+            if p.is_dir() and not p.name.startswith(".") and (p / "layers.yaml").exists()}
+
+
+def open_graph(name: str | None = None, on_build: Callable[[], None] | None = None) -> Explorer:
+    """The explorer of an imported graph by folder name (None: the configured one). Its
+    database and progress live beside the folders (EXPLORER_GRAPHS/.explorer/), so importing
+    the folder again never loses them."""
+    if not name:
+        return open_explorer(on_build)
+    folders = graph_folders()
+    if name not in folders:
+        raise ValueError(f"no imported graph named '{name}'")
+    state = settings.path("EXPLORER_GRAPHS") / ".explorer"
+    return open_explorer(on_build, db_path=state / f"{name}.duckdb", data_dir=folders[name],
+                         progress_path=state / f"{name}.progress.sqlite")
+
+
+UPLOAD_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".yaml": "yaml",
+                  ".yml": "yaml", ".graphml": "graphml", ".xml": "graphml", ".gexf": "gexf"}
+
+
+def import_upload(file_name: str, data: bytes, *, write: bool = False):
+    """Check (and with `write`, import) one uploaded file: an `ImportReport`, or
+    `ImportFailed` with every located problem. The graph's folder is named after the file."""
+    import tempfile  # noqa: PLC0415
+
+    from explorer.interchange.mapping import slug  # noqa: PLC0415
+    from explorer.interchange.problems import ImportProblem, Where  # noqa: PLC0415
+
+    suffix = Path(file_name).suffix.casefold()
+    stem = slug(Path(file_name).stem) or "upload"
+    if suffix not in UPLOAD_FORMATS:
+        raise ImportFailed([ImportProblem(Where(file_name), "unknown kind of file; upload "
+                                          + ", ".join(sorted(UPLOAD_FORMATS)))])
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportFailed([ImportProblem(Where(file_name), f"{len(data):,} bytes; uploads "
+                                          f"are limited to {MAX_UPLOAD_BYTES:,}")])
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / f"{stem}{suffix}"  # our own name: the upload's never reaches a path
+        source.write_bytes(data)
+        return import_graph([source], UPLOAD_FORMATS[suffix],
+                            settings.path("EXPLORER_GRAPHS") / stem, dry_run=not write)

@@ -44,3 +44,4 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EXPLORER_DB", str(tmp_path / "db" / "graph.duckdb"))
     monkeypatch.setenv("EXPLORER_PROGRESS", str(tmp_path / "db" / "progress.sqlite"))
     monkeypatch.setenv("EXPLORER_EMBEDDINGS", str(tmp_path / "embeddings"))
+    monkeypatch.setenv("EXPLORER_GRAPHS", str(tmp_path / "graphs"))

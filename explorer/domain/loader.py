@@ -39,7 +39,8 @@ MAX_FILE_BYTES = 5_000_000
 MAX_CONCEPTS = 200_000
 TEXT_LIMITS = {"id": 80, "name": 120, "alias": 120, "summary": 1_200, "hook": 600,
                "details": 20_000, "symptom": 300, "why": 600, "title": 400, "url": 2_000,
-               "text": 600}
+               "text": 600, "extra": 2_000}
+MAX_EXTRA_KEYS = 50
 YEAR_RANGE = (1900, 2100)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -263,6 +264,26 @@ def _references(ck: _Checker, raw: dict, where) -> tuple[Reference, ...]:
     return tuple(refs)
 
 
+def _extra(ck: _Checker, raw: dict, where) -> tuple[tuple[str, str], ...]:
+    """`extra`: a flat mapping of attribute → text that an imported graph carried along."""
+    value = raw.get("extra") or {}
+    if not isinstance(value, dict):
+        ck.add(*where, "'extra' must map names to text")
+        return ()
+    items = {k: v for k, v in value.items() if k != LINE_KEY}
+    if len(items) > MAX_EXTRA_KEYS:
+        ck.add(*where, f"'extra' has {len(items)} entries; the limit is {MAX_EXTRA_KEYS}")
+        return ()
+    out = []
+    for key, v in items.items():
+        if not isinstance(key, str) or isinstance(v, dict | list) or v is None:
+            ck.add(*where, f"'extra' entry {key!r} must be a name with a text value")
+            continue
+        out.append((ck.check_text(key, "id", where, "extra key"),
+                    ck.check_text(str(v), "extra", where, f"extra {key}")))
+    return tuple(sorted(out))
+
+
 def _evidence(ck: _Checker, raw: dict, where) -> tuple[Evidence, ...]:
     """Public threads where someone faced the decision: {url, title, summary}, http(s) only."""
     value = raw.get("evidence") or []
@@ -318,6 +339,7 @@ def _concept(ck: _Checker, raw: dict, rel: str) -> Concept | None:
         **Concept.link_fields({kind: ck.links(raw, kind, where) for kind in relations.names()}),
         references=_references(ck, raw, where),
         source=Source(rel, line),
+        extra=_extra(ck, raw, where),
     )
 
 

@@ -85,6 +85,9 @@ class Concept:
     source: Source | None = field(default=None, compare=False)
     # Edges of kinds registered beyond the three built-in fields, as (kind, links) pairs.
     extra_links: tuple[tuple[str, tuple[Link, ...]], ...] = ()
+    # Attributes a foreign graph brought that have no field here (a GraphML column, a note's
+    # tags), as sorted (key, text) pairs: kept so an export gives them back.
+    extra: tuple[tuple[str, str], ...] = ()
 
     def maturity_at(self, year: float) -> float:
         """Maturity in `year`, interpolated linearly and flat beyond the ends (0 if unknown)."""
@@ -116,6 +119,7 @@ class Concept:
             **{kind: [{"id": link.id, "why": link.why} for link in self.links(kind)]
                for kind in relations.names()},
             "references": [{"title": r.title, "url": r.url} for r in self.references],
+            **({"extra": dict(self.extra)} if self.extra else {}),
         }
 
 

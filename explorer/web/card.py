@@ -45,6 +45,9 @@ def concept_buttons(app: Explorer, ids: list[str], focus: Focus, key: str,
 
 
 def score(app: Explorer, card: Card, focus: Focus) -> None:
+    if not app.graph.decisions:
+        st.caption("Decision relevance: no decisions defined in this graph.")
+        return
     rel = card.relevance
     st.progress(min(max(rel.p, 0.0), 1.0),
                 text=f"**{rel.p:.0%}** likely to change a decision you face "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.usecases import Explorer
-from explorer.web import component, resources, state
+from explorer.web import component, graphs, resources, state
 from explorer.web.card import Focus, card, concept_button, concept_pills
 from explorer.web.graph_data import legend, vis_graph
 from explorer.web.state import Nav
@@ -40,7 +40,7 @@ def record_visit(nav: Nav) -> None:
 
 def graph_panel(app: Explorer, nav: Nav, highlight: tuple[str, ...] = (),
                 height: int = 560) -> None:
-    scores = app.probabilities(nav.goal, nav.era)
+    scores = app.probabilities(nav.goal, nav.era) if graphs.has_decisions(app) else None
     vis = vis_graph(app.graph, app.nx, nav.concept, depth=nav.depth, scores=scores,
                     highlight=highlight)
     component.graph(vis.nodes, vis.edges, options=vis.options, focus=nav.concept,
@@ -93,6 +93,7 @@ def explore(curiosity: float, *, landing: bool = False) -> None:
         card(app, nav.concept, nav, focus)
     with left:
         graph_panel(app, nav)
+        graphs.download_view(app, nav)
         wander_panel(app, nav, curiosity, focus)
         trail_panel(app, focus)
     state.write(nav)

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.usecases import Explorer, open_explorer
+from explorer.usecases import Explorer, open_graph
+from explorer.web.graphs import current
+
+
+def explorer() -> Explorer:
+    """The explorer of the graph this session chose (web.graphs: the curated one by default)."""
+    return _explorer(current())
 
 
 @st.cache_resource(show_spinner=False)
-def explorer() -> Explorer:
-    with st.spinner("Building the graph database from graph_data/ (first run only)…"):
-        return open_explorer()
+def _explorer(graph: str) -> Explorer:
+    with st.spinner("Building the graph database (first run only)…"):
+        return open_graph(graph or None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.usecases import DEFAULT_PROFILE, ERA_RANGE, Explorer
-from explorer.web import resources, state
+from explorer.web import graphs, resources, state
 from explorer.web.state import VIEWS, Nav
 
 VIEW_LABELS = {"explore": "Explore", "path": "Path", "plan": "Plan", "decisions": "Decisions",
@@ -34,15 +34,17 @@ def bound(field: str, nav: Nav, clean=lambda v: v) -> dict:
 
 def sidebar(app: Explorer, nav: Nav) -> tuple[Nav, float]:
     """Render the sidebar; return the state and the curiosity dial."""
+    scored = graphs.has_decisions(app)  # goal, era and decisions mean nothing without any
     with st.sidebar:
-        st.radio("View", VIEWS, horizontal=True, format_func=VIEW_LABELS.get,
-                 **bound("view", nav))
+        st.radio("View", [v for v in VIEWS if scored or v != "decisions"], horizontal=True,
+                 format_func=VIEW_LABELS.get, **bound("view", nav))
         goals = {g.id: g for g in app.graph.goals}
-        st.selectbox("Your goal", list(goals), format_func=lambda g: goals[g].name,
-                     help="Scores are the chance that knowing a concept changes a "
-                          "decision someone with this goal faces.", **bound("goal", nav))
-        st.slider("Era", *ERA_RANGE, help="Tools mature: knowledge that changed decisions in "
-                  "2000 may be hidden by libraries today.", **bound("era", nav))
+        if scored:
+            st.selectbox("Your goal", list(goals), format_func=lambda g: goals[g].name,
+                         help="Scores are the chance that knowing a concept changes a "
+                              "decision someone with this goal faces.", **bound("goal", nav))
+            st.slider("Era", *ERA_RANGE, help="Tools mature: knowledge that changed decisions "
+                      "in 2000 may be hidden by libraries today.", **bound("era", nav))
         curiosity = st.slider("Curiosity", 0.0, 1.0, 0.5, 0.1, key="curiosity",
                               help="0: suggest what is useful. 1: suggest what is surprising.")
         st.slider("Graph depth", 1, 3, **bound("depth", nav))
@@ -58,4 +60,5 @@ def sidebar(app: Explorer, nav: Nav) -> tuple[Nav, float]:
                                 visited=tuple(state.trail()), seed=seed)
             nav = state.go(nav, concept=pick.id, view="explore")
             st.session_state["surprise"] = pick.reason
+        graphs.picker()
     return nav, curiosity
