@@ -11,6 +11,7 @@ behind a lock, and the search model loads once in the background.
 
 from __future__ import annotations
 
+import numbers
 import threading
 import time
 from collections import OrderedDict
@@ -24,19 +25,21 @@ import numpy as np
 
 from explorer import settings
 from explorer.domain import relations as _relations
-from explorer.domain.errors import UnknownConcept
-from explorer.domain.loader import GraphError, load_graph
+from explorer.domain.errors import BadInput, UnknownConcept
+from explorer.domain.loader import YEAR_RANGE, GraphError, load_graph
 from explorer.domain.model import Concept, Decision, Evidence, Graph
 from explorer.domain.network import leads_to, neighborhood, prerequisites
 from explorer.domain.paths import NoPath, PathStep, connect, road
 from explorer.domain.plan import Plan, learning_plan, plan_markdown
 from explorer.domain.progress import DEFAULT_PROFILE, Summary
+from explorer.domain.progress import check as check_progress
 from explorer.domain.relevance import Relevance, Scores, decision_relevance, relevance_over_years
 from explorer.domain.wander import Suggestion, suggest, surprise_me
 from explorer.storage.progress import ProgressError, ProgressStore, open_progress
 from explorer.storage.workspace import Workspace
 
-__all__ = ["DEFAULT_GOAL", "DEFAULT_PROFILE", "ERA_RANGE", "Card", "Explorer", "GraphError",
+__all__ = ["DEFAULT_GOAL", "DEFAULT_PROFILE", "ERA_RANGE", "BadInput", "Card", "Explorer",
+           "GraphError",
            "NoPath", "ProgressError", "UnknownConcept", "build", "default_year", "open_explorer",
            "relations", "validate"]
 
@@ -167,7 +170,14 @@ class Explorer:
     def check_goal(self, goal: str) -> None:
         goals = [g.id for g in self.graph.goals]
         if goal not in goals:
-            raise ValueError(f"unknown goal '{goal}'; this graph has {', '.join(goals)}")
+            raise BadInput(f"unknown goal '{goal}'; this graph has {', '.join(goals)}")
+
+    @staticmethod
+    def check_year(year: float) -> None:
+        """An era the relevance model can be asked about (NaN and 1e308 are not years)."""
+        if not (isinstance(year, numbers.Real) and YEAR_RANGE[0] <= year <= YEAR_RANGE[1]):
+            raise BadInput(f"the era must be a year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}, "
+                           f"not {year!r}")
 
     def layer_name(self, layer_id: str) -> str:
         return next((la.name for la in self.graph.layers if la.id == layer_id), layer_id)
@@ -195,6 +205,7 @@ class Explorer:
         back, or another session on the same era, costs nothing."""
         year = default_year() if year is None else year
         self.check_goal(goal)
+        self.check_year(year)
         key = (goal, float(year))
         with self._lock:
             if key in self._scores:
@@ -281,6 +292,8 @@ class Explorer:
                curiosity: float = DEFAULT_CURIOSITY, seed: int = 0) -> list[Suggestion]:
         """Three next steps; bridges are judged by meaning (concept vectors) everywhere."""
         self.concept(concept_id)
+        if not 0 <= curiosity <= 1:  # also refuses NaN
+            raise BadInput(f"curiosity runs from 0 (useful) to 1 (surprising), not {curiosity}")
         return suggest(self.graph, self.nx, concept_id, visited=set(visited),
                        known=self.progress.known(profile),
                        scores=self.probabilities(goal, year), vectors=self.vectors,
@@ -323,6 +336,7 @@ class Explorer:
     # --- progress --------------------------------------------------------------------------
 
     def progress_list(self, profile: str = DEFAULT_PROFILE) -> ProgressList:
+        check_progress(profile)  # a name no write would accept is refused on reading too
         store = self.progress
         return ProgressList(profile, store.summary(profile, self.graph),
                             sorted(store.known(profile)), store.bookmarks(profile),

@@ -199,9 +199,10 @@ class _Checker:
         out = []
         for item in value:
             if isinstance(item, str):
-                out.append(Link(item.strip()))
+                out.append(Link(self.check_text(item.strip(), "id", where, f"{key} id")))
             elif isinstance(item, dict) and isinstance(item.get("id"), str):
-                out.append(Link(item["id"].strip(), self.text(item, "why", where)))
+                out.append(Link(self.check_text(item["id"].strip(), "id", where, f"{key} id"),
+                                self.text(item, "why", where)))
             else:
                 self.add(*where, f"'{key}' entries must be an id or {{id, why}}, "
                                  f"got {_short(item)}")
@@ -379,14 +380,19 @@ def _decision(ck: _Checker, raw: dict, rel: str, goals: set[str]) -> Decision | 
         if v is not None:
             frequency.append((str(goal), v))
     influences = []
-    for item in raw.get("informed_by") or []:
+    informed_by = raw.get("informed_by") or []
+    if not isinstance(informed_by, list):
+        ck.add(*where, "'informed_by' must be a list of {id, strength, why}")
+        informed_by = []
+    for item in informed_by:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             ck.add(*where, f"'informed_by' entries must be {{id, strength, why}}, "
                            f"got {_short(item)}")
             continue
-        s = ck.number(item.get("strength"), f"strength of {item['id']}", where, 0, 1)
+        cid = ck.check_text(item["id"].strip(), "id", where, "informed_by id")
+        s = ck.number(item.get("strength"), f"strength of {cid}", where, 0, 1)
         if s is not None:
-            influences.append(Influence(item["id"].strip(), s, ck.text(item, "why", where)))
+            influences.append(Influence(cid, s, ck.text(item, "why", where)))
     if not (did and text and kind):
         return None
     return Decision(did, text, kind, sensitive, tuple(frequency), tuple(influences),
