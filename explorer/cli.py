@@ -19,6 +19,7 @@ from explorer.usecases import (
     DEFAULT_GOAL,
     DEFAULT_PROFILE,
     BadInput,
+    BuildRefused,
     Explorer,
     GraphError,
     NoPath,
@@ -72,7 +73,10 @@ def emit(data, as_json: bool, text: Callable[[], str]) -> None:
 
 
 def open_app() -> Explorer:
-    return open_explorer(on_build=lambda: print("Building the graph database…", file=sys.stderr))
+    app = open_explorer(on_build=lambda: print("Building the graph database…", file=sys.stderr))
+    if notice := app.stale_notice():
+        print(f"note: {notice}", file=sys.stderr)
+    return app
 
 
 @command("validate")
@@ -293,7 +297,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("validate", help="check a graph folder and report every problem")
     s.add_argument("dir", nargs="?", help="graph folder (default: EXPLORER_DATA)")
     s = sub.add_parser("build", help="build the graph database from EXPLORER_DATA")
-    s.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    s.add_argument("--force", action="store_true",
+                   help="rebuild even if nothing changed, or if the graph shrinks by over half")
     s.add_argument("--no-model", action="store_true",
                    help="do not load the embedding model; use cached vectors only")
     s = sub.add_parser("show", help="one concept, every field")
@@ -360,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, BadInput) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except (UnknownConcept, NoPath, FileNotFoundError, ProgressError) as exc:
+    except (UnknownConcept, NoPath, FileNotFoundError, ProgressError, BuildRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except BrokenPipeError:
         return 0

@@ -35,11 +35,12 @@ from explorer.domain.progress import DEFAULT_PROFILE, Summary
 from explorer.domain.progress import check as check_progress
 from explorer.domain.relevance import Relevance, Scores, decision_relevance, relevance_over_years
 from explorer.domain.wander import Suggestion, suggest, surprise_me
+from explorer.storage.graph_store import BuildRefused
 from explorer.storage.progress import ProgressError, ProgressStore, open_progress
 from explorer.storage.workspace import Workspace
 
-__all__ = ["DEFAULT_GOAL", "DEFAULT_PROFILE", "ERA_RANGE", "BadInput", "Card", "Explorer",
-           "GraphError",
+__all__ = ["DEFAULT_GOAL", "DEFAULT_PROFILE", "ERA_RANGE", "BadInput", "BuildRefused", "Card",
+           "Explorer", "GraphError",
            "NoPath", "ProgressError", "UnknownConcept", "build", "default_year", "open_explorer",
            "relations", "validate"]
 
@@ -162,6 +163,27 @@ class Explorer:
     def concept(self, concept_id: str) -> Concept:
         """The concept, or `UnknownConcept` naming close ids."""
         return self.workspace.concept(concept_id)
+
+    @property
+    def source_problems(self) -> tuple[str, ...]:
+        """Why the graph served is not built from the current sources (located problems, or
+        why the build was refused); empty when it is. The last good graph keeps serving."""
+        return self.workspace.problems
+
+    @property
+    def built_at(self) -> str | None:
+        """When the served graph was built (UTC, ISO 8601)."""
+        return self.workspace.store.meta().get("built_at")
+
+    def stale_notice(self) -> str | None:
+        """One line for a front end when the sources are broken, else None."""
+        problems = self.source_problems
+        if not problems:
+            return None
+        where = self.workspace.data_dir or "the graph folder"
+        return (f"Showing the graph built {self.built_at or 'earlier'}: the sources in {where} "
+                f"cannot be built ({len(problems)} problem(s); the first: {problems[0]}). "
+                "`explorer validate` lists them all.")
 
     def goal_name(self, goal: str) -> str:
         self.check_goal(goal)
@@ -403,7 +425,8 @@ def open_explorer(on_build: Callable[[], None] | None = None, *,
     ws = Workspace.open(db_path or settings.path("EXPLORER_DB"),
                         data_dir or settings.path("EXPLORER_DATA"), on_build=on_build,
                         autobuild=settings.get("EXPLORER_AUTOBUILD") != "0",
-                        embeddings=settings.path("EXPLORER_EMBEDDINGS"))
+                        embeddings=settings.path("EXPLORER_EMBEDDINGS"),
+                        seed=settings.path("EXPLORER_EMBEDDINGS_SEED"))
     use_model, model_path = model_settings()
     return Explorer(ws, open_progress(progress_path or settings.path("EXPLORER_PROGRESS")),
                     use_model=use_model, model_path=model_path)
@@ -428,7 +451,8 @@ def validate(data_dir: Path | None = None) -> Graph:
 
 def build(*, force: bool = False, use_model: bool = True,
           progress: Callable[[int, int], None] | None = None):
-    """Build the configured database from the configured sources (a no-op when unchanged)."""
+    """Build the configured database from the configured sources (a no-op when unchanged;
+    `force` rebuilds anyway and allows a graph less than half the size of the last)."""
     from explorer.search.embeddings import (  # noqa: PLC0415  (torch only when building)
         SentenceTransformerEmbedder,
         cached_vector_source,
@@ -436,9 +460,11 @@ def build(*, force: bool = False, use_model: bool = True,
     from explorer.storage.graph_store import build as build_database  # noqa: PLC0415
 
     embedder = SentenceTransformerEmbedder(model_settings()[1]) if use_model else None
-    vectors = cached_vector_source(embedder, settings.path("EXPLORER_EMBEDDINGS"), progress)
-    return build_database(settings.path("EXPLORER_DATA"), settings.path("EXPLORER_DB"),
-                          vectors=vectors, force=force)
+    data_dir = settings.path("EXPLORER_DATA")
+    vectors = cached_vector_source(embedder, settings.path("EXPLORER_EMBEDDINGS"), progress,
+                                   seed_dir=settings.path("EXPLORER_EMBEDDINGS_SEED"),
+                                   graph_key=str(data_dir.resolve()))
+    return build_database(data_dir, settings.path("EXPLORER_DB"), vectors=vectors, force=force)
 
 
 def load_queries(path: str | None):

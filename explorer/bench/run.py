@@ -87,7 +87,8 @@ def run(*, synthetic: int = 100_000, browser: bool = False, work: Path | None = 
 
     progress("curated graph: relevance and search")
     ws = Workspace.open(settings.path("EXPLORER_DB"), settings.path("EXPLORER_DATA"),
-                        embeddings=settings.path("EXPLORER_EMBEDDINGS"))
+                        embeddings=settings.path("EXPLORER_EMBEDDINGS"),
+                        seed=settings.path("EXPLORER_EMBEDDINGS_SEED"))
     rel = bench_relevance(ws.graph)
     rows += [Row("relevance, new year (all concepts)", "curated", rel["new_year_ms"], 100, "ms"),
              Row("relevance, new goal (all concepts)", "curated", rel["new_goal_ms"], 100, "ms")]
