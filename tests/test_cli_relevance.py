@@ -62,7 +62,7 @@ def test_relevance_text(capsys) -> None:
     (["relevance", "--top", "0"], "--top must be at least 1"),
 ])
 def test_relevance_user_errors(capsys, argv, message) -> None:
-    assert main(argv) == 1
+    assert main(argv) == 2
     out, err = capsys.readouterr()
     assert out == "" and message in err and "Traceback" not in err
 

@@ -130,7 +130,7 @@ def test_progress_commands(capsys) -> None:
     code, _, err = run(capsys, "progress", "mark", "adma")
     assert code == 1 and "did you mean adam" in err
     code, _, err = run(capsys, "progress", "bookmark")
-    assert code == 1 and "needs a concept id" in err
+    assert code == 2 and "needs a concept id" in err
 
 
 def test_progress_lists_orphans(capsys) -> None:

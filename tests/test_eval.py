@@ -105,5 +105,5 @@ def test_eval_command(tmp_path, tiny_dir, monkeypatch, capsys):
     out, _ = capsys.readouterr()
     assert "recall@5 0.667" in out and "Misses (1)" in out
     queries.write_text("not json")
-    assert main(["eval", "--queries", str(queries)]) == 1
+    assert main(["eval", "--queries", str(queries)]) == 2
     assert "error:" in capsys.readouterr().err

@@ -43,5 +43,5 @@ def test_batch_prints_one_json_list_per_line(tmp_path, capsys):
 
 
 def test_query_or_batch_is_required(capsys):
-    assert main(["search"]) == 1
+    assert main(["search"]) == 2
     assert "QUERY or --batch" in capsys.readouterr().err

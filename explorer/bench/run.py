@@ -110,7 +110,8 @@ def run(*, synthetic: tuple[int, ...] = (100_000,), browser: bool = False,
 
     progress("curated graph: relevance and search")
     ws = Workspace.open(settings.path("EXPLORER_DB"), settings.path("EXPLORER_DATA"),
-                        embeddings=settings.path("EXPLORER_EMBEDDINGS"))
+                        embeddings=settings.path("EXPLORER_EMBEDDINGS"),
+                        seed=settings.path("EXPLORER_EMBEDDINGS_SEED"))
     m = graphs["curated"] = empty()
     rel = bench_relevance(ws.graph)
     m["relevance_new_era_ms"], m["relevance_new_goal_ms"] = rel["new_year_ms"], rel["new_goal_ms"]

@@ -21,3 +21,9 @@ class UnknownConcept(KeyError):
     def near(cls, concept_id: str, known: Iterable[str]) -> UnknownConcept:
         """The error for `concept_id`, suggesting up to three close ids among `known`."""
         return cls(concept_id, difflib.get_close_matches(concept_id, list(known), n=3))
+
+
+class BadInput(ValueError):
+    """A value a user gave that cannot be used (an unknown goal, a year outside the model's
+    range, an overlong profile name); the message says what is allowed. Front ends show it as
+    the user's mistake (the CLI exits with status 2), never as a crash."""

@@ -8,8 +8,8 @@ one run of `explorer validate` tells an author everything to fix.
 
 from __future__ import annotations
 
-import hashlib
 import re
+import reprlib
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,9 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import yaml
 
-from explorer.domain import relations
+from explorer.domain import relations, sources, yaml_safe
+from explorer.domain.limits import (
+    MAX_CONCEPTS,
+    MAX_DECISIONS,
+    MAX_EXTRA_KEYS,
+    MAX_FILE_BYTES,
+    MAX_PROBLEMS,
+    TEXT_LIMITS,
+)
 from explorer.domain.model import (
     DECISION_KINDS,
     Concept,
@@ -34,17 +41,27 @@ from explorer.domain.model import (
     Source,
 )
 
-# Limits that keep a hostile or broken file from exhausting memory or the page.
-MAX_FILE_BYTES = 5_000_000
-MAX_CONCEPTS = 200_000
-TEXT_LIMITS = {"id": 80, "name": 120, "alias": 120, "summary": 1_200, "hook": 600,
-               "details": 20_000, "symptom": 300, "why": 600, "title": 400, "url": 2_000,
-               "text": 600, "extra": 2_000}
-MAX_EXTRA_KEYS = 50
+__all__ = ["MAX_FILE_BYTES", "GraphError", "Problem", "decision_files", "load_graph",
+           "normalise_id", "source_files", "source_hash"]
+
 YEAR_RANGE = (1900, 2100)
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-LINE_KEY = "__line__"
+source_files, decision_files, source_hash = (sources.source_files, sources.decision_files,
+                                             sources.source_hash)
+
+
+def _short_repr() -> reprlib.Repr:
+    """A repr that quotes at most a few items and 60 characters of any value in a message (a
+    value from a file can be megabytes long or nested deep)."""
+    r = reprlib.Repr()
+    r.maxstring = r.maxother = 60
+    r.maxlist = r.maxdict = r.maxset = r.maxtuple = 4
+    r.maxlevel = 2
+    return r
+
+
+_short = _short_repr().repr
 
 
 @dataclass(frozen=True)
@@ -68,43 +85,9 @@ class GraphError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line each mapping starts on."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
-    mapping[LINE_KEY] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def normalise_id(text: str) -> str:
     """The form two ids are compared in: trimmed, NFKC, case-folded."""
     return unicodedata.normalize("NFKC", text).strip().casefold()
-
-
-def source_files(data_dir: Path) -> list[Path]:
-    """The files a graph is made of, in a stable order."""
-    names = [data_dir / n for n in ("layers.yaml", "goals.yaml")]
-    return ([p for p in names if p.exists()] + decision_files(data_dir)
-            + sorted((data_dir / "concepts").glob("*.yaml")))
-
-
-def decision_files(data_dir: Path) -> list[Path]:
-    """`decisions.yaml` (if present) then `decisions/*.yaml`, in a stable order."""
-    single = data_dir / "decisions.yaml"
-    return ([single] if single.exists() else []) + sorted((data_dir / "decisions").glob("*.yaml"))
-
-
-def source_hash(data_dir: Path) -> str:
-    digest = hashlib.sha256()
-    for path in source_files(data_dir):
-        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 class _Checker:
@@ -113,35 +96,58 @@ class _Checker:
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
         self.problems: list[Problem] = []
+        self.unlisted = 0  # problems past MAX_PROBLEMS, counted only
 
     def add(self, file: str, line: int, concept: str | None, message: str) -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.unlisted += 1
+            return
         self.problems.append(Problem(file, line, concept, message))
 
-    def read(self, path: Path) -> list[dict[str, Any]] | None:
-        rel = path.relative_to(self.data_dir).as_posix()
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            self.add(rel, 1, None, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    def fail(self) -> GraphError:
+        problems = list(self.problems)
+        if self.unlisted:
+            problems.append(Problem("./", 0, None, f"… and {self.unlisted:,} more problems "
+                                                   f"(only the first {MAX_PROBLEMS:,} are listed)"))
+        return GraphError(problems)
+
+    def read(self, file: sources.SourceFile | None) -> list[dict[str, Any]] | None:
+        """The entries of one file (mappings that know their line), or None if it is unusable;
+        every problem found on the way is added."""
+        if file is None:  # refused by the scan (its problem is already listed)
+            return None
+        rel = file.rel
+        raw = sources.read_bytes(file)
+        if len(raw) > MAX_FILE_BYTES:
+            self.add(rel, 1, None, f"file is over {MAX_FILE_BYTES:,} bytes, the limit")
             return None
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.add(rel, 1, None, f"not UTF-8 text ({exc.reason})")
+            line = raw.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            self.add(rel, line, None, f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at column "
+                                      f"{column} ({exc.reason}); save the file as UTF-8")
             return None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else 1
-            self.add(rel, line, None, f"YAML syntax error: {getattr(exc, 'problem', exc)}")
+        try:
+            parsed = yaml_safe.parse(text)
+        except yaml_safe.YamlError as exc:
+            self.add(rel, exc.line, None, exc.message)
             return None
+        for line, message in parsed.problems:
+            self.add(rel, line, None, message)
+        data = parsed.data
         if data is None:
             return []
         if not isinstance(data, list):
-            self.add(rel, 1, None, "expected a list of entries at the top level")
+            self.add(rel, 1, None, "expected a list of entries (`- id: …`) at the top level, "
+                                   f"found {_kind(data)}")
             return None
         items = []
         for i, item in enumerate(data):
             if not isinstance(item, dict):
-                self.add(rel, 1, None, f"entry {i + 1} is not a mapping")
+                line = parsed.root.value[i].start_mark.line + 1
+                self.add(rel, line, None, f"entry {i + 1} is {_kind(item)}, not a mapping")
             else:
                 items.append(item)
         return items
@@ -179,7 +185,7 @@ class _Checker:
     def number(self, value: Any, label: str, where: tuple[str, int, str | None],
                lo: float, hi: float) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.add(*where, f"{label} must be a number, got {value!r}")
+            self.add(*where, f"{label} must be a number, got {_short(value)}")
             return None
         if not lo <= value <= hi:
             self.add(*where, f"{label} is {value}; it must be between {lo:g} and {hi:g}")
@@ -194,23 +200,53 @@ class _Checker:
         out = []
         for item in value:
             if isinstance(item, str):
-                out.append(Link(item.strip()))
+                out.append(Link(self.check_text(item.strip(), "id", where, f"{key} id")))
             elif isinstance(item, dict) and isinstance(item.get("id"), str):
-                out.append(Link(item["id"].strip(), self.text(item, "why", where)))
+                out.append(Link(self.check_text(item["id"].strip(), "id", where, f"{key} id"),
+                                self.text(item, "why", where)))
             else:
-                self.add(*where, f"'{key}' entries must be an id or {{id, why}}, got {item!r}")
+                self.add(*where, f"'{key}' entries must be an id or {{id, why}}, "
+                                 f"got {_short(item)}")
         return tuple(out)
 
 
 def _line(raw: dict) -> int:
-    return int(raw.get(LINE_KEY, 1))
+    return getattr(raw, "line", 1)
+
+
+def _kind(value: Any) -> str:
+    """What a YAML value is, in an author's words."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"the {type(value).__name__} {_short(value)}"
+
+
+def _ids_once(ck: _Checker, raw: dict, rel: str, seen: dict[str, int], what: str) -> str:
+    """The entry's id if it is a new, well-formed one; else '' with the problem added."""
+    where = (rel, _line(raw), None)
+    entry_id = ck.text(raw, "id", where, required=True, limit="id")
+    if not entry_id:
+        return ""
+    if not ID_RE.match(entry_id):
+        ck.add(*where, f"{what} id '{entry_id}' must be kebab-case: lowercase letters, digits "
+                       "and single hyphens")
+        return ""
+    if entry_id in seen:
+        ck.add(rel, _line(raw), entry_id, f"duplicate {what} id (first defined at "
+                                          f"{rel}:{seen[entry_id]})")
+        return ""
+    seen[entry_id] = _line(raw)
+    return entry_id
 
 
 def _layers(ck: _Checker, items: list[dict], rel: str) -> tuple[Layer, ...]:
-    layers = []
+    layers: list[Layer] = []
+    seen: dict[str, int] = {}
     for raw in items:
         where = (rel, _line(raw), None)
-        layer_id = ck.text(raw, "id", where, required=True)
+        layer_id = _ids_once(ck, raw, rel, seen, "layer")
         name = ck.text(raw, "name", where, required=True)
         if layer_id:
             layers.append(Layer(layer_id, name or layer_id, len(layers)))
@@ -219,9 +255,10 @@ def _layers(ck: _Checker, items: list[dict], rel: str) -> tuple[Layer, ...]:
 
 def _goals(ck: _Checker, items: list[dict], rel: str) -> tuple[Goal, ...]:
     goals = []
+    seen: dict[str, int] = {}
     for raw in items:
         where = (rel, _line(raw), None)
-        goal_id = ck.text(raw, "id", where, required=True)
+        goal_id = _ids_once(ck, raw, rel, seen, "goal")
         if goal_id:
             goals.append(Goal(goal_id, ck.text(raw, "name", where) or goal_id,
                               ck.text(raw, "description", where, limit="summary")))
@@ -235,8 +272,6 @@ def _maturity(ck: _Checker, raw: dict, where) -> tuple[tuple[int, float], ...]:
         return ()
     points = []
     for year, level in value.items():
-        if year == LINE_KEY:
-            continue
         y = ck.number(year, "maturity year", where, *YEAR_RANGE)
         v = ck.number(level, f"maturity in {year}", where, 0, 1)
         if y is not None and v is not None:
@@ -252,7 +287,7 @@ def _references(ck: _Checker, raw: dict, where) -> tuple[Reference, ...]:
     refs = []
     for item in value:
         if not isinstance(item, dict):
-            ck.add(*where, f"reference {item!r} must be a mapping with a title")
+            ck.add(*where, f"reference {_short(item)} must be a mapping with a title")
             continue
         title = ck.text(item, "title", where, required=True)
         url = ck.text(item, "url", where) or None
@@ -270,7 +305,7 @@ def _extra(ck: _Checker, raw: dict, where) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict):
         ck.add(*where, "'extra' must map names to text")
         return ()
-    items = {k: v for k, v in value.items() if k != LINE_KEY}
+    items = dict(value.items())
     if len(items) > MAX_EXTRA_KEYS:
         ck.add(*where, f"'extra' has {len(items)} entries; the limit is {MAX_EXTRA_KEYS}")
         return ()
@@ -293,7 +328,7 @@ def _evidence(ck: _Checker, raw: dict, where) -> tuple[Evidence, ...]:
     out = []
     for item in value:
         if not isinstance(item, dict):
-            ck.add(*where, f"evidence {item!r} must be a mapping with url, title and summary")
+            ck.add(*where, f"evidence {_short(item)} must be a mapping with url, title and summary")
             continue
         line = _line(item)
         at = (where[0], line, where[2])
@@ -361,21 +396,25 @@ def _decision(ck: _Checker, raw: dict, rel: str, goals: set[str]) -> Decision | 
         ck.add(*where, "'frequency' must map goals to numbers between 0 and 1")
         freq_raw = {}
     for goal, value in freq_raw.items():
-        if goal == LINE_KEY:
-            continue
         if goal not in goals:
             ck.add(*where, f"frequency names unknown goal '{goal}'")
         v = ck.number(value, f"frequency for {goal}", where, 0, 1)
         if v is not None:
             frequency.append((str(goal), v))
     influences = []
-    for item in raw.get("informed_by") or []:
+    informed_by = raw.get("informed_by") or []
+    if not isinstance(informed_by, list):
+        ck.add(*where, "'informed_by' must be a list of {id, strength, why}")
+        informed_by = []
+    for item in informed_by:
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            ck.add(*where, f"'informed_by' entries must be {{id, strength, why}}, got {item!r}")
+            ck.add(*where, f"'informed_by' entries must be {{id, strength, why}}, "
+                           f"got {_short(item)}")
             continue
-        s = ck.number(item.get("strength"), f"strength of {item['id']}", where, 0, 1)
+        cid = ck.check_text(item["id"].strip(), "id", where, "informed_by id")
+        s = ck.number(item.get("strength"), f"strength of {cid}", where, 0, 1)
         if s is not None:
-            influences.append(Influence(item["id"].strip(), s, ck.text(item, "why", where)))
+            influences.append(Influence(cid, s, ck.text(item, "why", where)))
     if not (did and text and kind):
         return None
     return Decision(did, text, kind, sensitive, tuple(frequency), tuple(influences),
@@ -424,28 +463,38 @@ def _cycles(g: nx.DiGraph) -> Iterator[list[str]]:
 
 
 def load_graph(data_dir: str | Path) -> Graph:
-    """Read and validate a graph folder; raise `GraphError` listing every problem."""
+    """Read and validate a graph folder; raise `GraphError` listing every problem.
+
+    The folder is checked on disk first (links out of it, devices, sizes: `sources.scan`); a
+    folder over its size limit is refused before any file is read."""
     data_dir = Path(data_dir)
     ck = _Checker(data_dir)
     if not data_dir.is_dir():
         raise GraphError([Problem(str(data_dir), 0, None, "not a folder")])
     for name in ("layers.yaml", "goals.yaml"):
-        if not (data_dir / name).exists():
+        if not sources._present(data_dir / name):
             ck.add(name, 0, None, "file is missing")
-    if not list((data_dir / "concepts").glob("*.yaml")):
+    if not sources.concept_files(data_dir):
         ck.add("concepts/", 0, None, "no concept files (concepts/*.yaml)")
-    if ck.problems:
-        raise GraphError(ck.problems)
+    scan = sources.scan(data_dir)
+    for rel, why in scan.problems():
+        ck.add(rel, 0 if rel == "./" else 1, None, why)
+    if ck.problems and (scan.too_big or not scan.files):
+        raise ck.fail()
+    files = {f.rel: f for f in scan.files}
 
-    layers = _layers(ck, ck.read(data_dir / "layers.yaml") or [], "layers.yaml")
-    goals = _goals(ck, ck.read(data_dir / "goals.yaml") or [], "goals.yaml")
+    def entries(path: Path) -> list[dict[str, Any]]:
+        return ck.read(files.get(path.relative_to(data_dir).as_posix())) or []
+
+    layers = _layers(ck, entries(data_dir / "layers.yaml"), "layers.yaml")
+    goals = _goals(ck, entries(data_dir / "goals.yaml"), "goals.yaml")
     goal_ids = {g.id for g in goals}
 
     concepts: dict[str, Concept] = {}
     seen: dict[str, Concept] = {}
-    for path in sorted((data_dir / "concepts").glob("*.yaml")):
+    for path in sources.concept_files(data_dir):
         rel = path.relative_to(data_dir).as_posix()
-        for raw in ck.read(path) or []:
+        for raw in entries(path):
             concept = _concept(ck, raw, rel)
             if concept is None:
                 continue
@@ -459,11 +508,13 @@ def load_graph(data_dir: str | Path) -> Graph:
             concepts[concept.id] = concept
     if len(concepts) > MAX_CONCEPTS:
         ck.add("concepts/", 0, None, f"{len(concepts):,} concepts; the limit is {MAX_CONCEPTS:,}")
+    if not concepts and not ck.problems:
+        ck.add("concepts/", 0, None, "no concepts: every file in concepts/ is empty")
 
     decisions: dict[str, Decision] = {}
     for path in decision_files(data_dir):
         rel = path.relative_to(data_dir).as_posix()
-        for raw in ck.read(path) or []:
+        for raw in entries(path):
             decision = _decision(ck, raw, rel, goal_ids)
             if decision is None:
                 continue
@@ -472,9 +523,12 @@ def load_graph(data_dir: str | Path) -> Graph:
                        f"duplicate id (first defined at {decisions[decision.id].source})")
                 continue
             decisions[decision.id] = decision
+    if len(decisions) > MAX_DECISIONS:
+        ck.add("decisions/", 0, None,
+               f"{len(decisions):,} decisions; the limit is {MAX_DECISIONS:,}")
 
     _check_references(ck, concepts, decisions, {layer.id for layer in layers})
     _check_cycles(ck, concepts)
-    if ck.problems:
-        raise GraphError(ck.problems)
+    if ck.problems or ck.unlisted:
+        raise ck.fail()
     return Graph(layers, goals, concepts, decisions)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
+from explorer.domain.errors import BadInput
 from explorer.domain.model import Graph
 
 DEFAULT_PROFILE = "me"
@@ -53,10 +54,10 @@ class Summary:
 def check(profile: str, concept_ids=()) -> None:
     """Reject a profile or id outside the stored bounds, naming which and why."""
     if not profile or len(profile) > MAX_PROFILE:
-        raise ValueError(f"a profile name has 1 to {MAX_PROFILE} characters, not {len(profile)}")
+        raise BadInput(f"a profile name has 1 to {MAX_PROFILE} characters, not {len(profile)}")
     for cid in concept_ids:
         if not cid or len(cid) > MAX_ID:
-            raise ValueError(f"a concept id has 1 to {MAX_ID} characters: {cid[:40]!r}")
+            raise BadInput(f"a concept id has 1 to {MAX_ID} characters: {cid[:40]!r}")
 
 
 def summarize(profile: str, graph: Graph, known: set[str], bookmarks: list[str],

@@ -23,11 +23,11 @@ from functools import lru_cache
 import duckdb
 import numpy as np
 
+from explorer.domain.limits import MAX_QUERY_CHARS
 from explorer.search import keywords as keyword
 from explorer.search.embeddings import Embedder, SentenceTransformerEmbedder, concept_texts
 from explorer.storage.graph_store import Store
 
-MAX_QUERY_CHARS = 512  # longer queries are cut here: the model reads 256 tokens at most anyway
 RRF_K = 60  # the usual constant: rank 1 scores 1/61, rank 10 scores 1/70
 LIST_DEPTH = 50  # how deep each ranked list goes into the fusion
 # "mention": concepts whose name or alias appears word for word inside the query.
@@ -67,8 +67,10 @@ class SearchResult:
 
 
 def clean_query(query: str) -> str:
-    """Control characters become spaces, whitespace is collapsed, the length is capped."""
-    return " ".join(_CONTROL.sub(" ", str(query or "")).split())[:MAX_QUERY_CHARS].strip()
+    """Control characters become spaces, whitespace is collapsed, the length is capped at
+    `limits.MAX_QUERY_CHARS` (cut first, so a megabyte pasted in costs nothing)."""
+    text = str(query or "")[: 4 * MAX_QUERY_CHARS]
+    return " ".join(_CONTROL.sub(" ", text).split())[:MAX_QUERY_CHARS].strip()
 
 
 _SHARED: dict[str, Embedder] = {}

@@ -3,6 +3,11 @@
 A build writes a complete new file next to the target and renames it into place only when
 everything succeeded, so a failed build never touches the last good database. The app and CLI
 open the file read-only with one connection per process and a cursor per thread.
+
+A build also refuses, unless forced, to replace a database with a graph less than half its size
+(an emptied or half-deleted folder is far likelier than a deliberate cut), and never replaces a
+file this project did not build (a mistyped `EXPLORER_DB` must not eat someone's file). The
+temporary files of a build that was killed are removed by the next one.
 """
 
 from __future__ import annotations
@@ -93,6 +98,9 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (6, "m006_evidence", "ALTER TABLE decisions ADD COLUMN evidence VARCHAR;"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+BUILT_BY = "curiosity-explorer"  # meta.built_by of every file this project writes
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of a DuckDB file
+SHRINK_LIMIT = 0.5  # a build keeping fewer than this share of the concepts needs force
 
 # Given a graph, returns (model id, {concept id: (text hash, vector)}); see embeddings.py.
 VectorSource = Callable[[Graph], tuple[str, dict[str, tuple[str, np.ndarray]]]]
@@ -104,6 +112,10 @@ class BuildResult:
     built: bool  # False when the sources were unchanged and the build was skipped
     counts: dict[str, int]
     seconds: float
+
+
+class BuildRefused(Exception):
+    """A build that would lose data: the message says why and what to do instead."""
 
 
 def migrate(con: duckdb.DuckDBPyConnection,
@@ -123,6 +135,69 @@ def read_meta(path: Path) -> dict[str, str]:
         return {}
 
 
+def foreign(path: Path) -> str | None:
+    """Why the file at `path` is not a graph database this project built, or None if it is
+    (or is absent). Files from before `built_by` was recorded count by their meta keys."""
+    if not path.exists():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(12)
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror or exc})"
+    if not path.is_file() or header[8:12] != DUCKDB_MAGIC:
+        return "it is not a DuckDB file"
+    meta = read_meta(path)
+    if meta.get("built_by") == BUILT_BY or {"schema_version", "source_hash"} <= set(meta):
+        return None
+    return "it is a DuckDB file without this project's meta table"
+
+
+def check_target(db_path: Path) -> None:
+    """Refuse to replace a file this project did not build."""
+    why = foreign(db_path)
+    if why:
+        raise BuildRefused(f"{db_path} exists and {why}: refusing to overwrite it. Move it away "
+                           "or point EXPLORER_DB at another path.")
+
+
+def check_shrink(graph: Graph, db_path: Path, data_dir: Path) -> None:
+    """Refuse a graph with less than `SHRINK_LIMIT` of the concepts of the one it replaces."""
+    try:
+        before = int(json.loads(read_meta(db_path).get("counts", "{}")).get("concepts", 0))
+    except (ValueError, TypeError, AttributeError):
+        return
+    after = len(graph.concepts)
+    if before and (after == 0 or after < before * SHRINK_LIMIT):
+        raise BuildRefused(
+            f"the graph in {data_dir} has {after:,} concepts; the database it would replace "
+            f"({db_path}) has {before:,}. A build that loses more than half of the graph is "
+            "refused: check the folder, or run `explorer build --force` if this is meant.")
+
+
+def remove_stale_temporaries(db_path: Path) -> list[Path]:
+    """Delete the `<db>.tmp-<pid>-<thread>` files (and their WALs) of builds whose process is
+    gone (killed mid-build, so their `finally` never ran). Returns what was removed."""
+    removed = []
+    for tmp in db_path.parent.glob(f"{db_path.name}.tmp-*"):
+        pid = tmp.name[len(db_path.name) + len(".tmp-"):].split("-")[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, as another user
+    return True
+
+
 def is_current(db_path: Path, data_dir: Path) -> bool:
     meta = read_meta(db_path)
     return meta.get("source_hash") == source_hash(data_dir) and meta.get("schema_version") == str(
@@ -139,17 +214,23 @@ def build(
 ) -> BuildResult:
     """Validate `data_dir` and write it to `db_path` atomically; a no-op if nothing changed.
 
-    Raises `loader.GraphError` before touching anything if the sources have problems.
+    Raises `loader.GraphError` before touching anything if the sources have problems, and
+    `BuildRefused` if the graph would shrink by more than half (unless `force`) or `db_path` is
+    a file this project did not build.
     """
     start = time.perf_counter()
     data_dir, db_path = Path(data_dir), Path(db_path)
+    remove_stale_temporaries(db_path)  # even if this build fails
     digest = source_hash(data_dir)
     if not force and is_current(db_path, data_dir):
         meta = read_meta(db_path)
         return BuildResult(
             db_path, False, json.loads(meta.get("counts", "{}")), time.perf_counter() - start
         )
+    check_target(db_path)
     graph = load_graph(data_dir)
+    if not force:
+        check_shrink(graph, db_path, data_dir)
     counts = write_database(graph, db_path, source=digest, source_dir=str(data_dir),
                             vectors=vectors)
     return BuildResult(db_path, True, counts, time.perf_counter() - start)
@@ -162,7 +243,9 @@ def write_database(graph: Graph, db_path: Path, *, source: str, source_dir: str 
     Until the rename, the previous file is untouched; on any error the new file is removed.
     `source` identifies what was built (the source hash), so an unchanged rebuild is skipped.
     """
+    check_target(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(db_path)
     tmp = db_path.with_name(f"{db_path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     tmp.unlink(missing_ok=True)
     try:
@@ -174,6 +257,7 @@ def write_database(graph: Graph, db_path: Path, *, source: str, source_dir: str 
                 write_vectors(con, model_id, vecs)
                 counts["vectors"] = len(vecs)
             meta = {
+                "built_by": BUILT_BY,
                 "schema_version": str(SCHEMA_VERSION),
                 "source_hash": source,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

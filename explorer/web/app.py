@@ -12,6 +12,7 @@ from explorer.web.plan import plan_view
 from explorer.web.progress import progress_view
 from explorer.web.search_box import search_box
 from explorer.web.sidebar import sidebar
+from explorer.web.text import md_escape
 
 VIEWS = {"path": path_view, "plan": plan_view, "decisions": decisions_view,
          "progress": progress_view}
@@ -20,6 +21,8 @@ VIEWS = {"path": path_view, "plan": plan_view, "decisions": decisions_view,
 def main() -> None:
     st.set_page_config(page_title="Curiosity Explorer", layout="wide")
     app = resources.explorer()
+    if notice := app.stale_notice():  # the sources are broken: the last good graph is served
+        st.warning(md_escape(notice))
     nav = state.read(app.graph)
     landing = "concept" not in st.query_params
 
