@@ -9,6 +9,7 @@ from explorer.web import component, resources, state
 from explorer.web.card import Focus, card, concept_button, concept_pills
 from explorer.web.graph_data import legend, vis_graph
 from explorer.web.state import Nav
+from explorer.web.text import plain
 
 GRAPH_KEY = "graph"
 KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
@@ -87,7 +88,7 @@ def explore(curiosity: float, *, landing: bool = False) -> None:
     if landing:
         road_panel(app, focus)
     if surprise := st.session_state.pop("surprise", None):
-        st.toast(surprise)
+        st.toast(plain(surprise), icon=":material/casino:")
     left, right = st.columns([3, 2], gap="large")
     with right:  # the card first: its deltas reach the browser before the graph's
         card(app, nav.concept, nav, focus)
