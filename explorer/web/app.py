@@ -6,21 +6,26 @@ import streamlit as st
 
 from explorer.web import resources, state
 from explorer.web.decisions import decisions_view
+from explorer.web.errors import friendly
 from explorer.web.explore import arrive, explore, focus, record_visit
 from explorer.web.path import path_view
 from explorer.web.plan import plan_view
 from explorer.web.progress import progress_view
 from explorer.web.search_box import search_box
 from explorer.web.sidebar import sidebar
+from explorer.web.text import plain
 
 VIEWS = {"path": path_view, "plan": plan_view, "decisions": decisions_view,
          "progress": progress_view}
 
 
+@friendly("this page")
 def main() -> None:
     st.set_page_config(page_title="Curiosity Explorer", layout="wide")
     app = resources.explorer()
     nav = state.read(app.graph)
+    if "goal" not in st.query_params and (note := state.goal_notice(app.graph)):
+        st.info(plain(note), icon=":material/info:")
     landing = "concept" not in st.query_params
 
     nav = arrive(app, nav)

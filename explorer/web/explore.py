@@ -7,6 +7,7 @@ import streamlit as st
 from explorer.usecases import Explorer
 from explorer.web import component, resources, state
 from explorer.web.card import Focus, card, concept_button, concept_pills
+from explorer.web.errors import friendly
 from explorer.web.graph_data import legend, vis_graph
 from explorer.web.state import Nav
 from explorer.web.text import plain
@@ -77,6 +78,7 @@ def road_panel(app: Explorer, focus: Focus) -> None:
 
 
 @st.fragment
+@friendly("the graph and the card")
 def explore(curiosity: float, *, landing: bool = False) -> None:
     """Graph, card and suggestions as a fragment: a click reruns only this part of the page,
     so the sidebar and search box are neither recomputed nor resent.
