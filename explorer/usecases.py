@@ -322,6 +322,10 @@ class Explorer:
 
     # --- progress --------------------------------------------------------------------------
 
+    def progress_notices(self) -> list[str]:
+        """What opening the progress store repaired (a damaged log or file moved aside)."""
+        return list(getattr(self.progress, "notices", ()))
+
     def progress_list(self, profile: str = DEFAULT_PROFILE) -> ProgressList:
         store = self.progress
         return ProgressList(profile, store.summary(profile, self.graph),

@@ -26,6 +26,10 @@ def main() -> None:
     nav = state.read(app.graph)
     if "goal" not in st.query_params and (note := state.goal_notice(app.graph)):
         st.info(plain(note), icon=":material/info:")
+    if not st.session_state.get("progress-notices-shown"):  # once per session
+        st.session_state["progress-notices-shown"] = True
+        for note in app.progress_notices():
+            st.warning(plain(note), icon=":material/warning:")
     landing = "concept" not in st.query_params
 
     nav = arrive(app, nav)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -78,3 +79,20 @@ def test_a_graph_without_a_build_goal_opens_on_its_first_goal(app, no_build_goal
     assert app.query_params["goal"] in (["make"], "make")
     if view == "explore":
         assert heading(app) == "### Adam optimizer"
+
+
+def test_a_damaged_progress_log_is_reported_on_the_page_once(app, tmp_path, monkeypatch):
+    path = tmp_path / "p" / "progress.sqlite"
+    monkeypatch.setenv("EXPLORER_PROGRESS", str(path))
+    from explorer.storage.progress import SQLiteProgress  # noqa: PLC0415
+
+    with SQLiteProgress(path) as store:
+        store.mark_known("me", "adam")
+    Path(f"{path}-wal").write_bytes(b"\x00" * 5000)
+    app.run()
+    assert not app.exception
+    shown = [w.value.replace("\\", "") for w in app.warning]
+    assert [w for w in shown if f"The progress log {path}-wal was damaged" in w], shown
+    app.run()
+    assert not [w for w in app.warning if "damaged" in w.value]
+    assert "I know this" not in [b.label for b in app.button]  # adam's mark survived
