@@ -226,12 +226,14 @@ class SQLiteProgress(ProgressStore):
         return self._con().execute(sql, params).fetchall()
 
     def _add(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None:
+        _table(table)
         check(profile, concept_ids)
         now = self.clock()
         self.write((f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     (profile, cid, now)) for cid in concept_ids)
 
     def _remove(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None:
+        _table(table)
         check(profile, concept_ids)
         self.write((f"DELETE FROM {table} WHERE profile = ? AND concept_id = ?", (profile, cid))
                    for cid in concept_ids)
@@ -265,6 +267,12 @@ class SQLiteProgress(ProgressStore):
 
     def imports(self) -> list[tuple[str, int]]:
         return self._read("SELECT source, rows FROM imports ORDER BY source")
+
+
+def _table(name: str) -> None:
+    """The table names that SQL text is built from are this module's own, never data."""
+    if name not in ("known", "bookmarks"):
+        raise ValueError(f"unknown progress table {name[:40]!r}")
 
 
 def _begin(con: sqlite3.Connection) -> None:
