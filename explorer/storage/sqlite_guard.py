@@ -9,7 +9,7 @@ another database is replayed into this one. Two things keep progress safe:
   committed mark lives in the main file and the log is empty between writes; damage to the log
   can then cost at most a transaction whose process died between its commit and its checkpoint.
 - `prepare(path)`, run at open by the first process to open the file (an exclusive `flock` on
-  the main file tells; later processes take a shared one and skip the check), inspects both:
+  `<file>.lock` tells; later processes take a shared one and skip the check), inspects both:
 
   * the log's structure (header magic, version, page size against the main file's, header
     checksum, then every frame's salts and cumulative checksum, as SQLite's file format defines
@@ -219,17 +219,22 @@ def recover(path: Path) -> list[str]:
 
 
 class FileLock:
-    """A `flock` on the main file held for the store's life: shared, or exclusive while the
-    first opener checks (then nobody else has the file open, so moving files aside is safe)."""
+    """A `flock` held for the store's life on `<file>.lock` beside it: shared, or exclusive while
+    the first opener checks (then nobody else has the store open, so moving files is safe).
+
+    A separate file, because SQLite's own locks on the database are POSIX locks, which a process
+    loses on *every* descriptor of that file when it closes any one of them.
+    """
 
     def __init__(self, path: Path):
-        self.path, self.fd = path, None
+        self.path = path.with_name(f"{path.name}.lock")
+        self.fd: int | None = None
 
     def first(self) -> bool:
-        """Take the lock; True when no other process holds the file (exclusive, to check)."""
-        if fcntl is None or not self.path.exists():
-            return True  # no lock to take, or a new file with nothing to check
-        self.fd = os.open(self.path, os.O_RDONLY)
+        """Take the lock; True when no other process holds the store (exclusive, to check)."""
+        if fcntl is None:
+            return True
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return True
@@ -238,16 +243,8 @@ class FileLock:
             return False
 
     def share(self) -> None:
-        """Hold a shared lock on the (possibly new) main file from now on."""
-        if fcntl is None:
-            return
-        if self.fd is not None and self.path.exists() and (
-                os.fstat(self.fd).st_ino == self.path.stat().st_ino):
-            fcntl.flock(self.fd, fcntl.LOCK_SH)  # the check is done: let others in
-            return
-        self.release()
-        if self.path.exists():
-            self.fd = os.open(self.path, os.O_RDONLY)
+        """The check is done: hold a shared lock from now on, and let others in."""
+        if fcntl is not None and self.fd is not None:
             fcntl.flock(self.fd, fcntl.LOCK_SH)
 
     def release(self) -> None:
