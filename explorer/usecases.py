@@ -359,6 +359,10 @@ class Explorer:
 
     # --- progress --------------------------------------------------------------------------
 
+    def progress_notices(self) -> list[str]:
+        """What opening the progress store repaired (a damaged log or file moved aside)."""
+        return list(getattr(self.progress, "notices", ()))
+
     def progress_list(self, profile: str = DEFAULT_PROFILE) -> ProgressList:
         check_progress(profile)  # a name no write would accept is refused on reading too
         store = self.progress

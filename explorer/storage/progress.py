@@ -15,8 +15,11 @@ first open, in the same transaction that records the import; the old file is lef
 from __future__ import annotations
 
 import abc
+import logging
+import random
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -24,7 +27,9 @@ from pathlib import Path
 
 from explorer.domain.model import Graph
 from explorer.domain.progress import Summary, Visit, check, summarize
-from explorer.storage import migrations
+from explorer.storage import migrations, sqlite_guard
+
+log = logging.getLogger("explorer.progress")
 
 BUSY_TIMEOUT_S = 10.0
 
@@ -39,6 +44,13 @@ MIGRATIONS: tuple[migrations.Migration, ...] = (
         "PRIMARY KEY (profile, concept_id))",
         "CREATE TABLE imports (source TEXT PRIMARY KEY, rows INTEGER, "
         "imported_at TIMESTAMP DEFAULT current_timestamp)",
+    )),
+    # A random id per store, and a counter every write transaction bumps: so every transaction
+    # in the write-ahead log carries the id, and a log from another database is recognised.
+    (2, "m002_store_identity", (
+        "CREATE TABLE store_identity (id INTEGER PRIMARY KEY CHECK (id = 1), "
+        "db_id TEXT NOT NULL, writes INTEGER NOT NULL)",
+        "INSERT INTO store_identity VALUES (1, lower(hex(randomblob(16))), 0)",
     )),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
@@ -118,18 +130,28 @@ class SQLiteProgress(ProgressStore):
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
+        self._writer = threading.Lock()
+        self.notices: list[str] = []  # what the open check moved aside, one message each
+        self._lock: sqlite_guard.FileLock | None = None
         if self.path is None:
             self._uri = f"file:progress-{uuid.uuid4().hex}?mode=memory&cache=shared"
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.notices, self._lock = sqlite_guard.prepare(self.path)
+            for notice in self.notices:
+                log.warning(notice)
             self._uri = f"{self.path.resolve().as_uri()}?mode=rwc"
         con = self._con()  # an in-memory database lives while one connection is open
         self._keep = con
         try:
             migrations.migrate(con, MIGRATIONS, begin="BEGIN IMMEDIATE")
+            self._checkpoint(con)
         except sqlite3.DatabaseError as exc:
+            self.close()
             raise ProgressError(f"the progress file {self.path} cannot be opened as SQLite "
                                 f"({exc}); move it aside to start afresh") from exc
+        if self._lock is not None:
+            self._lock.share()
         if self.path is not None:
             legacy = self.path.with_suffix(".duckdb")
             if legacy.exists() and legacy != self.path:
@@ -162,29 +184,56 @@ class SQLiteProgress(ProgressStore):
                     pass  # made in another thread that has ended; sqlite3 frees it then
             self._all.clear()
         self._local = threading.local()
+        if self._lock is not None:
+            self._lock.release()
 
     def write(self, statements: Iterable[tuple[str, tuple]]) -> None:
-        """Run statements in one transaction; the write lock is taken at BEGIN."""
+        """Run statements in one transaction; the write lock is taken at BEGIN. Once committed,
+        the transaction is checkpointed into the main file (see `_checkpoint`)."""
         con = self._con()
-        con.execute("BEGIN IMMEDIATE")
+        # This process's threads queue here, in turn: left to SQLite's busy handler, which
+        # backs off for longer and longer, an unlucky thread can wait out the whole timeout.
+        with self._writer:
+            _begin(con)
+            try:
+                for sql, params in statements:
+                    con.execute(sql, params)
+                con.execute("UPDATE store_identity SET writes = writes + 1 WHERE id = 1")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            self._checkpoint(con)
+
+    def _checkpoint(self, con: sqlite3.Connection) -> None:
+        """Copy committed transactions into the main file and empty the log, so a damaged log
+        can lose nothing already committed (SQLite drops a log's frames from the first bad one
+        on, silently). When readers keep the log busy it stays for the next write."""
+        if self.path is None:
+            return
+        # Without waiting: under load, a checkpoint that waits for readers holds the write
+        # lock and starves every other writer. A busy one copies what it can and the log is
+        # emptied by a later write; the open check then tells old frames from new ones.
+        con.execute("PRAGMA busy_timeout=0")
         try:
-            for sql, params in statements:
-                con.execute(sql, params)
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.OperationalError:
+            pass  # another connection is checkpointing or writing: the next write retries
+        finally:
+            con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         return self._con().execute(sql, params).fetchall()
 
     def _add(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None:
+        _table(table)
         check(profile, concept_ids)
         now = self.clock()
         self.write((f"INSERT INTO {table} VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     (profile, cid, now)) for cid in concept_ids)
 
     def _remove(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None:
+        _table(table)
         check(profile, concept_ids)
         self.write((f"DELETE FROM {table} WHERE profile = ? AND concept_id = ?", (profile, cid))
                    for cid in concept_ids)
@@ -218,6 +267,26 @@ class SQLiteProgress(ProgressStore):
 
     def imports(self) -> list[tuple[str, int]]:
         return self._read("SELECT source, rows FROM imports ORDER BY source")
+
+
+def _table(name: str) -> None:
+    """The table names that SQL text is built from are this module's own, never data."""
+    if name not in ("known", "bookmarks"):
+        raise ValueError(f"unknown progress table {name[:40]!r}")
+
+
+def _begin(con: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, retried for up to the busy timeout: while another connection truncates
+    the log after its write, SQLite answers "database is locked" at once, without waiting."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.002, 0.02))
 
 
 def _stamp(value) -> datetime:

@@ -6,24 +6,32 @@ import streamlit as st
 
 from explorer.web import resources, state
 from explorer.web.decisions import decisions_view
+from explorer.web.errors import friendly
 from explorer.web.explore import arrive, explore, focus, record_visit
 from explorer.web.path import path_view
 from explorer.web.plan import plan_view
 from explorer.web.progress import progress_view
 from explorer.web.search_box import search_box
 from explorer.web.sidebar import sidebar
-from explorer.web.text import md_escape
+from explorer.web.text import plain
 
 VIEWS = {"path": path_view, "plan": plan_view, "decisions": decisions_view,
          "progress": progress_view}
 
 
+@friendly("this page")
 def main() -> None:
     st.set_page_config(page_title="Curiosity Explorer", layout="wide")
     app = resources.explorer()
     if notice := app.stale_notice():  # the sources are broken: the last good graph is served
-        st.warning(md_escape(notice))
+        st.warning(plain(notice))
     nav = state.read(app.graph)
+    if "goal" not in st.query_params and (note := state.goal_notice(app.graph)):
+        st.info(plain(note), icon=":material/info:")
+    if not st.session_state.get("progress-notices-shown"):  # once per session
+        st.session_state["progress-notices-shown"] = True
+        for note in app.progress_notices():
+            st.warning(plain(note), icon=":material/warning:")
     landing = "concept" not in st.query_params
 
     nav = arrive(app, nav)

@@ -51,13 +51,13 @@ def score(app: Explorer, card: Card, focus: Focus) -> None:
     rel = card.relevance
     st.progress(min(max(rel.p, 0.0), 1.0),
                 text=f"**{rel.p:.0%}** likely to change a decision you face "
-                     f"({md_escape(card.goal_name.lower())}, {card.year})")
+                     f"({md_escape(card.goal_name.lower())}, {card.year:g})")
     with st.expander("Why this score", expanded=False):
         if not rel.reasons:
             st.caption("No decision in this graph reaches this concept for this goal and era. "
                        "Curiosity is still a good reason to learn it.")
         for i, reason in enumerate(rel.reasons):
-            factors = " × ".join(f"{s.relation} {s.factor:.2f}" for s in reason.chain)
+            factors = " × ".join(f"{md_escape(s.relation)} {s.factor:.2f}" for s in reason.chain)
             st.markdown(f"**+{reason.contribution:.0%}** · {md_escape(reason.decision_text)}  \n"
                         f":gray[faced {reason.frequency:.0%} of the time × reach "
                         f"{reason.reach:.2f} ({factors})]")

@@ -23,7 +23,7 @@ def decisions_view(app: Explorer, nav: Nav, focus: Focus) -> None:
         with st.container(border=True):
             sensitive = "" if d.maturity_sensitive else " · mature tools do not remove it"
             st.markdown(f"**{row.frequency:.0%}** · {md_escape(d.text)}  \n"
-                        f":gray[{d.kind}{sensitive}]")
+                        f":gray[{md_escape(d.kind)}{sensitive}]")
             concept_pills(app, "Informed by", [cid for cid, *_ in row.informed_by], focus,
                           f"dec-{d.id}", label_visibility="collapsed",
                           help="\n".join(f"- **{md_escape(name)}** ({strength:.0%}): "

@@ -7,8 +7,10 @@ import streamlit as st
 from explorer.usecases import Explorer
 from explorer.web import component, graphs, resources, state
 from explorer.web.card import Focus, card, concept_button, concept_pills
+from explorer.web.errors import friendly
 from explorer.web.graph_data import legend, vis_graph
 from explorer.web.state import Nav
+from explorer.web.text import plain
 
 GRAPH_KEY = "graph"
 KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
@@ -76,6 +78,7 @@ def road_panel(app: Explorer, focus: Focus) -> None:
 
 
 @st.fragment
+@friendly("the graph and the card")
 def explore(curiosity: float, *, landing: bool = False) -> None:
     """Graph, card and suggestions as a fragment: a click reruns only this part of the page,
     so the sidebar and search box are neither recomputed nor resent.
@@ -87,7 +90,7 @@ def explore(curiosity: float, *, landing: bool = False) -> None:
     if landing:
         road_panel(app, focus)
     if surprise := st.session_state.pop("surprise", None):
-        st.toast(surprise)
+        st.toast(plain(surprise), icon=":material/casino:")
     left, right = st.columns([3, 2], gap="large")
     with right:  # the card first: its deltas reach the browser before the graph's
         card(app, nav.concept, nav, focus)

@@ -32,7 +32,7 @@ def path_view(app: Explorer, nav: Nav, focus: Focus) -> None:
     try:
         steps = app.path(nav.frm, nav.to)
     except NoPath as exc:
-        st.warning(str(exc))
+        st.warning(md_escape(str(exc)))
         return
     left, right = st.columns([3, 2], gap="large")
     with right:

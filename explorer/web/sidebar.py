@@ -52,8 +52,8 @@ def sidebar(app: Explorer, nav: Nav) -> tuple[Nav, float]:
                       help="Progress (known, bookmarks) is kept per profile.",
                       **bound("profile", nav, lambda v: v.strip() or DEFAULT_PROFILE))
         summary = app.progress_list(nav.profile).summary
-        st.caption(f"{summary.known} of {len(app.graph.concepts)} concepts known · "
-                   f"{summary.bookmarks} bookmarked · {summary.visited} visited")
+        st.caption(f"{summary.known:d} of {len(app.graph.concepts)} concepts known · "
+                   f"{summary.bookmarks:d} bookmarked · {summary.visited:d} visited")
         if st.button("Surprise me", icon=":material/casino:", use_container_width=True):
             seed = len(state.trail()) * 7919 + st.session_state.setdefault("seed", 0)
             pick = app.surprise(goal=nav.goal, year=nav.era, profile=nav.profile,

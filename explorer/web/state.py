@@ -34,7 +34,7 @@ class Nav:
     @classmethod
     def parse(cls, params: Mapping[str, str], graph: Graph) -> Nav:
         """Read query parameters, keeping only values that make sense for `graph`."""
-        nav = cls(era=default_year())
+        nav = cls(era=default_year(), goal=default_goal(graph))
         concepts, goals = graph.concepts, {g.id for g in graph.goals}
         first = next(iter(concepts), DEFAULT_CONCEPT)
         fields = {
@@ -62,6 +62,22 @@ class Nav:
         if self.profile != DEFAULT_PROFILE:
             keep.add("profile")
         return {k: v for k, v in data.items() if k in keep}
+
+
+def default_goal(graph: Graph) -> str:
+    """`build` when the graph has it, else its first goal (a graph need not have `build`)."""
+    ids = [g.id for g in graph.goals]
+    return DEFAULT_GOAL if DEFAULT_GOAL in ids or not ids else ids[0]
+
+
+def goal_notice(graph: Graph) -> str | None:
+    """Why the default goal is not the usual one, when it is not."""
+    goal = default_goal(graph)
+    if goal == DEFAULT_GOAL:
+        return None
+    name = next(g.name for g in graph.goals if g.id == goal)
+    return (f"This graph has no '{DEFAULT_GOAL}' goal, so scores default to its first goal, "
+            f"'{name}'. Choose another under “Your goal”.")
 
 
 def _int(raw: str | None, default: int, lo: int, hi: int) -> int:
