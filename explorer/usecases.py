@@ -23,6 +23,7 @@ import networkx as nx
 import numpy as np
 
 from explorer import settings
+from explorer.domain import atlas as _atlas
 from explorer.domain import relations as _relations
 from explorer.domain.errors import UnknownConcept
 from explorer.domain.loader import GraphError, load_graph
@@ -182,6 +183,24 @@ class Explorer:
                 "decision_links": sum(len(d.informed_by) for d in g.decisions.values()),
                 "evidence": sum(len(d.evidence) for d in g.decisions.values()),
                 "layers": per_layer, "built_at": self.workspace.store.meta().get("built_at")}
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """Concept id → (x, y) on the atlas, computed once per build and stored with the graph,
+        so a concept is in the same place in every view and session. Canvas units: x to the
+        right, y *down* (physics has the largest y), one unit a CSS pixel at zoom 1 (see
+        `explorer.domain.atlas`). Shared: callers must not change the dict."""
+        return self._atlas[0]
+
+    def bands(self) -> list[_atlas.Band]:
+        """The layers' horizontal bands on the atlas, lowest (physics) first."""
+        return self._atlas[1]
+
+    @cached_property
+    def _atlas(self) -> tuple[dict[str, tuple[float, float]], list[_atlas.Band]]:
+        positions = self.workspace.store.positions()
+        if set(positions) != set(self.graph.concepts):  # a file built before the atlas existed
+            positions = _atlas.layout(self.graph)
+        return positions, _atlas.bands(self.graph, positions)
 
     def neighbours(self, concept_id: str, depth: int = 1) -> list[str]:
         self.concept(concept_id)
