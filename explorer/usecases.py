@@ -364,6 +364,10 @@ class Explorer:
         else:
             self.progress.unbookmark(profile, concept_id)
 
+    def marks(self, profile: str = DEFAULT_PROFILE) -> tuple[set[str], set[str]]:
+        """(known, bookmarked) concept ids of a profile, for drawing them marked."""
+        return set(self.progress.known(profile)), set(self.progress.bookmarks(profile))
+
     def visit(self, concept_id: str, profile: str = DEFAULT_PROFILE) -> None:
         self.progress.visit(profile, concept_id)
 

@@ -27,9 +27,10 @@ import numpy as np
 
 from explorer.domain.model import Graph
 
+VERSION = "3"  # stored with a build; change it when the layout changes, so files are rebuilt
 COLUMN = 170.0  # canvas units between columns of a layer (room for a ~20-character label)
-ROW = 72.0  # between rows of a layer (a dot, a two-line label and a gap)
-LAYER_GAP = 110.0  # empty space between two layer bands
+ROW = 64.0  # between rows of a layer (a dot, a two-line label and a gap)
+LAYER_GAP = 70.0  # empty space between two layer bands
 MAX_ROWS = 4  # the most populous layer gets this many rows; the others as many as they need
 SWEEPS = 40
 SELF_WEIGHT = 1.0  # how much a concept's own place counts against its neighbours' mean

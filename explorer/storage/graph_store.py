@@ -127,9 +127,9 @@ def read_meta(path: Path) -> dict[str, str]:
 
 def is_current(db_path: Path, data_dir: Path) -> bool:
     meta = read_meta(db_path)
-    return meta.get("source_hash") == source_hash(data_dir) and meta.get("schema_version") == str(
-        SCHEMA_VERSION
-    )
+    return (meta.get("source_hash") == source_hash(data_dir)
+            and meta.get("schema_version") == str(SCHEMA_VERSION)
+            and meta.get("atlas_version") == atlas.VERSION)  # the layout itself changed
 
 
 def build(
@@ -177,6 +177,7 @@ def write_database(graph: Graph, db_path: Path, *, source: str, source_dir: str 
                 counts["vectors"] = len(vecs)
             meta = {
                 "schema_version": str(SCHEMA_VERSION),
+                "atlas_version": atlas.VERSION,
                 "source_hash": source,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "source_dir": source_dir,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.web import resources, state
+from explorer.web.atlas_view import map_view
 from explorer.web.decisions import decisions_view
 from explorer.web.explore import arrive, explore, focus, record_visit
 from explorer.web.path import path_view
@@ -13,7 +14,7 @@ from explorer.web.progress import progress_view
 from explorer.web.search_box import search_box
 from explorer.web.sidebar import sidebar
 
-VIEWS = {"path": path_view, "plan": plan_view, "decisions": decisions_view,
+VIEWS = {"map": map_view, "path": path_view, "plan": plan_view, "decisions": decisions_view,
          "progress": progress_view}
 
 
