@@ -168,6 +168,8 @@ def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *,
                 edge = {"from": dst, "to": src, "kind": kind}
                 if (src, dst) in steps:
                     edge["width"] = 4
+                elif focus not in (src, dst):
+                    edge["faint"] = True  # the focus's own edges stand out
                 edges.append(edge)
     if left_out:
         fx = [positions[c][0] for c in ids]

@@ -58,8 +58,10 @@ const NODE_PX = 11; // a node's radius on screen, in CSS pixels, at any zoom (at
 const FONT_PX = 13; // label size on screen
 const LABEL_WRAP_PX = 150; // labels wrap at this width (vis widthConstraint)
 const EDGE_PX = 1.2;
-const PAD_X = LABEL_WRAP_PX / 2 + 12; // frame margin: half a label, so none is cut
-const PAD_Y = 46; // a two-line label below the dot
+// Frame margins: room for a dot and a short label. A label that would still be cut by the frame
+// is not drawn (placeLabels), so the margin need not hold the longest one.
+const PAD_X = 28;
+const PAD_Y = 30;
 const MAX_SCALE = 1.4;
 const ANIMATION = { duration: 520, easingFunction: "easeInOutQuad" };
 
@@ -121,6 +123,7 @@ function toVisItem(g, raw) {
   if (raw.kind !== undefined && g.edgeStyles.has(raw.kind)) {
     Object.assign(item, g.edgeStyles.get(raw.kind), raw);
     if (raw.road) item.color = { color: g.theme.road, highlight: g.theme.road };
+    else if (raw.faint && typeof item.color === "string") item.color = { color: item.color, highlight: item.color, opacity: 0.28 };
   }
   return item;
 }
@@ -355,7 +358,8 @@ function placeLabels(g) {
   const order = ids
     .map((id) => ({ id, raw: g.heldNodes.get(id)?.raw ?? {} }))
     .sort((a, b) => (a.raw.rank ?? 9) - (b.raw.rank ?? 9) || String(a.id).localeCompare(b.id));
-  const placed = [];
+  // The layer names drawn at the left of each band are obstacles too.
+  const placed = bandLabelBoxes(g, ctx);
   const shown = new Set();
   const dots = ids.map((id) => g.network.canvasToDOM(pos[id]));
   for (const { id, raw } of order) {
@@ -390,6 +394,18 @@ function placeLabels(g) {
     }),
   );
   setFlag(g, "labels", shown.size);
+}
+
+function bandLabelBoxes(g, ctx) {
+  const bands = g.view.bands ?? [];
+  const boxes = [];
+  const top = g.network.DOMtoCanvas({ x: 0, y: 0 }).y;
+  for (const band of bands) {
+    const y = g.network.canvasToDOM({ x: 0, y: Math.max(band.top, top) }).y + 6;
+    const width = ctx.measureText(band.name).width * (12 / FONT_PX) + 14;
+    boxes.push({ x0: 0, x1: width, y0: y, y1: y + 15 });
+  }
+  return boxes;
 }
 
 function fontFactor(raw) {
