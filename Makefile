@@ -4,7 +4,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 
-.PHONY: run test lint bench setup chromium
+.PHONY: run test lint bench setup chromium screenshots
 
 setup: $(STAMP)
 
@@ -43,3 +43,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/explorer bench
+
+# The README's screenshots (focus view, whole map, phone, dark), taken from the running app.
+screenshots: $(STAMP) chromium
+	$(BIN)/python -m explorer.bench.screenshots docs/img

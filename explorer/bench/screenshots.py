@@ -16,15 +16,21 @@ from explorer.bench.browser import CHROMIUM, CHROMIUM_ARGS, READY, served
 from explorer.settings import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "streamlit_app.py"
-# (file name, query string, viewport, extra context options, server theme)
+PHONE = {"is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+# (file name, query string, viewport, extra context options, server theme, scroll to graph)
 SHOTS = (
-    ("focus-view.png", "?concept=adam&depth=2", {"width": 1400, "height": 1000}, {}, "light"),
-    ("whole-map.png", "?view=map&concept=adam", {"width": 1400, "height": 1000}, {}, "light"),
-    ("phone.png", "?concept=momentum", {"width": 390, "height": 844},
-     {"is_mobile": True, "has_touch": True, "device_scale_factor": 2}, "light"),
+    ("focus-view.png", "?concept=adam&depth=2", {"width": 1400, "height": 1000}, {}, "light",
+     False),
+    ("whole-map.png", "?view=map&concept=adam", {"width": 1400, "height": 1000}, {}, "light",
+     False),
+    ("phone.png", "?concept=momentum", {"width": 390, "height": 844}, PHONE, "light", False),
+    ("phone-graph.png", "?concept=momentum", {"width": 390, "height": 844}, PHONE, "light",
+     True),
     ("focus-view-dark.png", "?concept=softmax&depth=2", {"width": 1400, "height": 1000}, {},
-     "dark"),
+     "dark", False),
 )
+SCROLL_TO_GRAPH_JS = """() => window.__explorerGraph.body.container
+  .closest('.explorer-graph').scrollIntoView({ block: 'center' })"""
 
 
 def take(out_dir: Path, shots=SHOTS) -> list[Path]:
@@ -39,7 +45,7 @@ def take(out_dir: Path, shots=SHOTS) -> list[Path]:
         with served(APP, env, logs / f"streamlit-{theme}.log") as (url, _), \
                 sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            for name, query, viewport, extra, shot_theme in shots:
+            for name, query, viewport, extra, shot_theme, to_graph in shots:
                 if shot_theme != theme:
                     continue
                 context = browser.new_context(viewport=viewport, **extra)
@@ -47,8 +53,11 @@ def take(out_dir: Path, shots=SHOTS) -> list[Path]:
                 page.goto(f"{url}/{query}")
                 page.wait_for_selector(READY, timeout=120_000)
                 page.wait_for_timeout(1500)  # the fit animation and the card's last delta
+                if to_graph:
+                    page.evaluate(SCROLL_TO_GRAPH_JS)
+                    page.wait_for_timeout(800)
                 path = out_dir / name
-                page.screenshot(path=path, full_page=viewport["width"] < 600)
+                page.screenshot(path=path)
                 written.append(path)
                 context.close()
             browser.close()

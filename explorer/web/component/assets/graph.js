@@ -274,11 +274,12 @@ function frameFor(g, ids, anchor = null) {
 // Move the view (animated unless `instant`), resizing symbols for the zoom it lands on first,
 // so they are the right size on screen when it arrives and nothing jumps at the end.
 function moveView(g, target, instant = false) {
+  if (g.destroyed) return;
   if (g.atlas) resize(g, target.scale);
   setFlag(g, "settled", 0);
   const token = (g.moveToken = (g.moveToken ?? 0) + 1);
   const done = () => {
-    if (token !== g.moveToken) return;
+    if (token !== g.moveToken || g.destroyed) return;
     placeLabels(g);
     setFlag(g, "settled", 1);
   };
@@ -294,6 +295,7 @@ function moveView(g, target, instant = false) {
 
 // The focus view: the focus near the middle, everything in the frame. The map: everything.
 function frame(g, instant = false) {
+  if (g.destroyed) return;
   const ids = visibleIds(g);
   if (!ids.length) return;
   const focus = g.focus;
@@ -348,13 +350,13 @@ function resize(g, scale = g.network.getScale()) {
 // frame; most important first (the focus, highlighted and road nodes, the nearest, the highest
 // score). Hidden labels come back on hover (as a tooltip) and when zooming in makes room.
 function placeLabels(g) {
-  if (!g.atlas) return;
+  if (!g.atlas || g.destroyed) return;
   const w = g.stage.clientWidth;
   const h = g.stage.clientHeight;
   const ids = visibleIds(g);
   const pos = g.network.getPositions(ids);
   const ctx = g.measure;
-  ctx.font = `${FONT_PX}px ${getComputedStyle(g.container).fontFamily || "sans-serif"}`;
+  ctx.font = `${FONT_PX}px ${g.options.nodes?.font?.face ?? "arial"}`; // as vis draws them
   const order = ids
     .map((id) => ({ id, raw: g.heldNodes.get(id)?.raw ?? {} }))
     .sort((a, b) => (a.raw.rank ?? 9) - (b.raw.rank ?? 9) || String(a.id).localeCompare(b.id));
@@ -824,13 +826,14 @@ function placeNear(added, links, positions) {
 
 // Let physics settle only the new nodes: everything already drawn is pinned meanwhile.
 function relax(g, pinned, count) {
+  if (g.destroyed) return;
   const { network, nodes } = g;
   setFlag(g, "settled", 0);
   nodes.update(pinned.map((id) => ({ id, fixed: true })));
   network.setOptions({ physics: { enabled: true, stabilization: { fit: false } } });
   let done = false;
   const finish = () => {
-    if (done) return;
+    if (done || g.destroyed) return;
     done = true;
     freezePhysics(g);
     const stillThere = pinned.filter((id) => nodes.get(id) !== null);
@@ -914,6 +917,9 @@ function destroy(root, g) {
   if (graphs.get(root) !== g) return;
   graphs.delete(root);
   if (window.__explorerGraph === g.network) delete window.__explorerGraph;
+  g.destroyed = true; // timers still pending (a fit, labels) find nothing to do
+  clearTimeout(g.resizeTimer);
+  clearTimeout(g.labelTimer);
   g.network.destroy();
 }
 
