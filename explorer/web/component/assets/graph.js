@@ -60,7 +60,7 @@ const LABEL_WRAP_PX = 150; // labels wrap at this width (vis widthConstraint)
 const EDGE_PX = 1.2;
 // Frame margins: room for a dot and a short label. A label that would still be cut by the frame
 // is not drawn (placeLabels), so the margin need not hold the longest one.
-const PAD_X = 28;
+const PAD_X = 40;
 const PAD_Y = 30;
 const MAX_SCALE = 1.4;
 const ANIMATION = { duration: 520, easingFunction: "easeInOutQuad" };
@@ -335,7 +335,7 @@ function resize(g, scale = g.network.getScale()) {
       id,
       size,
       borderWidth: raw.borderWidth ?? (g.dot < 8 ? 2 : 3),
-      font: { ...(raw.font ?? {}), size: g.labelShown?.has(id) === false ? 0 : font * fontFactor(raw) },
+      font: labelFont(g, id),
     });
   }
   g.nodes.update(updates);
@@ -363,6 +363,7 @@ function placeLabels(g) {
   // The layer names drawn at the left of each band are obstacles too.
   const placed = bandLabelBoxes(g, ctx);
   const shown = new Set();
+  const sides = new Map();
   const dots = ids.map((id) => g.network.canvasToDOM(pos[id]));
   for (const { id, raw } of order) {
     const label = String(raw.label ?? "");
@@ -371,31 +372,51 @@ function placeLabels(g) {
     const lines = wrapLines(ctx, label, LABEL_WRAP_PX);
     const width = Math.max(...lines.map((l) => ctx.measureText(l).width), 1) * factor;
     const height = lines.length * FONT_PX * 1.25 * factor;
-    const top = dom.y + (g.dot ?? NODE_PX) * (raw.focus ? 1.6 : 1) + 3;
-    const box = { x0: dom.x - width / 2, x1: dom.x + width / 2, y0: top, y1: top + height };
-    const inside = box.x0 >= 2 && box.x1 <= w - 2 && box.y0 >= 0 && box.y1 <= h - 2;
+    const radius = (g.dot ?? NODE_PX) * (raw.focus ? 1.6 : 1);
+    const below = { x0: dom.x - width / 2, x1: dom.x + width / 2, y0: dom.y + radius + 3 };
+    below.y1 = below.y0 + height;
+    const above = { ...below, y1: dom.y - radius - 3 };
+    above.y0 = above.y1 - height;
     const must = raw.focus || id === g.highlight;
-    const free = !placed.some((o) => overlaps(o, box, 3));
-    const clearOfDots = dots.every(
-      (d) => d === dom || !(d.x > box.x0 - 4 && d.x < box.x1 + 4 && d.y > box.y0 - 2 && d.y < box.y1),
-    );
-    if (must || (inside && free && (clearOfDots || (raw.rank ?? 9) < 2))) {
+    const near = (raw.rank ?? 9) < 4; // the focus's own neighbours may cover a dot
+    const fits = (box) =>
+      box.x0 >= 2 && box.x1 <= w - 2 && box.y0 >= 0 && box.y1 <= h - 2 &&
+      !placed.some((o) => overlaps(o, box, 3)) &&
+      (near || dots.every((d) => !(d.x > box.x0 - 4 && d.x < box.x1 + 4 && d.y > box.y0 - 2 && d.y < box.y1 + 2)));
+    const side = must || fits(below) ? "below" : fits(above) ? "above" : null;
+    if (side) {
+      const box = side === "below" ? below : above;
       placed.push(box);
       shown.add(id);
+      // vis draws a dot's label below it; `vadjust` (canvas units) lifts it above instead.
+      sides.set(id, side === "above" ? -(2 * radius + height + 6) * (g.unit ?? 1) : 0);
     }
   }
   const before = g.labelShown;
+  const beforeSides = g.labelSides ?? new Map();
   g.labelShown = shown;
-  const changed = ids.filter((id) => !before || before.has(id) !== shown.has(id));
-  if (!changed.length) return;
-  const font = FONT_PX * (g.unit ?? 1);
-  g.nodes.update(
-    changed.map((id) => {
-      const raw = g.heldNodes.get(id)?.raw ?? {};
-      return { id, font: { ...(raw.font ?? {}), size: shown.has(id) ? font * fontFactor(raw) : 0 } };
-    }),
+  g.labelSides = sides;
+  const changed = ids.filter(
+    (id) => !before || before.has(id) !== shown.has(id) || beforeSides.get(id) !== sides.get(id),
   );
+  if (!changed.length) return;
+  g.nodes.update(changed.map((id) => ({ id, font: labelFont(g, id) })));
   setFlag(g, "labels", shown.size);
+}
+
+// The font of one node's label: its size on screen (0 = hidden) and which side of the dot.
+function labelFont(g, id) {
+  const raw = g.heldNodes.get(id)?.raw ?? {};
+  const shown = g.labelShown?.has(id) !== false;
+  return {
+    ...(raw.font ?? {}),
+    size: shown ? FONT_PX * (g.unit ?? 1) * fontFactor(raw) : 0,
+    vadjust: g.labelSides?.get(id) ?? 0,
+  };
+}
+
+function bandPx(g) {
+  return g.stage.clientWidth < 500 ? 10 : 12;
 }
 
 function bandLabelBoxes(g, ctx) {
@@ -404,8 +425,8 @@ function bandLabelBoxes(g, ctx) {
   const top = g.network.DOMtoCanvas({ x: 0, y: 0 }).y;
   for (const band of bands) {
     const y = g.network.canvasToDOM({ x: 0, y: Math.max(band.top, top) }).y + 6;
-    const width = ctx.measureText(band.name).width * (12 / FONT_PX) + 14;
-    boxes.push({ x0: 0, x1: width, y0: y, y1: y + 15 });
+    const width = ctx.measureText(band.name).width * (bandPx(g) / FONT_PX) + 14;
+    boxes.push({ x0: 0, x1: width, y0: y, y1: y + bandPx(g) + 3 });
   }
   return boxes;
 }
@@ -456,7 +477,7 @@ function drawBands(g, ctx) {
     ctx.fillStyle = band.colour;
     ctx.fillRect(tl.x, band.top, 5 * unit, band.bottom - band.top);
     const top = Math.max(band.top, tl.y);
-    ctx.font = `600 ${12 * unit}px ${getComputedStyle(g.container).fontFamily || "sans-serif"}`;
+    ctx.font = `600 ${bandPx(g) * unit}px ${g.options.nodes?.font?.face ?? "arial"}`;
     ctx.textBaseline = "top";
     ctx.fillStyle = g.theme.bandText;
     const name = hidden.has(band.layer) ? `${band.name} (hidden)` : band.name;
@@ -523,11 +544,19 @@ function renderLegend(g) {
   const legend = g.view.legend;
   g.legendBox.replaceChildren();
   if (!legend) return;
+  // A disclosure: open on a wide screen, folded on a phone (where it would fill a screen).
+  const details = el("details", "explorer-legend-box");
+  details.open = g.legendOpen ?? window.innerWidth >= 640;
+  details.addEventListener("toggle", () => {
+    g.legendOpen = details.open;
+  });
+  details.append(el("summary", "explorer-legend-summary", "Legend and layer filter"));
+  g.legendBox.append(details);
   const row = (title, items) => {
     const line = el("div", "explorer-legend-row");
     line.append(el("span", "explorer-legend-title", title));
     for (const item of items) line.append(item);
-    g.legendBox.append(line);
+    details.append(line);
   };
   const entry = (sw, text) => {
     const e = el("span", "explorer-legend-item");
@@ -559,7 +588,7 @@ function renderLegend(g) {
     "Marks",
     (legend.marks ?? []).map((m) => entry(swatch(m.shape, { background: m.colour ?? "" }), m.label)),
   );
-  if (legend.note) g.legendBox.append(el("div", "explorer-legend-note", legend.note));
+  if (legend.note) details.append(el("div", "explorer-legend-note", legend.note));
 }
 
 function toggleLayer(g, layer, b) {
