@@ -12,7 +12,8 @@ from explorer.web.state import Nav
 
 GRAPH_KEY = "graph"
 MORE_KEY = "graph-more"  # (concept, depth, extra concepts asked for with "+N more")
-HIGHLIGHT_KEY = "graph-highlight"  # a concept the search box asked to show in the graph
+# (concept, focus): the search box asked to show the concept in the graph around that focus
+HIGHLIGHT_KEY = "graph-highlight"
 KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
               "foundation": "Deeper foundation", "surprise": "Surprise"}
 
@@ -59,8 +60,8 @@ def graph_panel(app: Explorer, nav: Nav, highlight: tuple[str, ...] = (),
     vis = vis_graph(app.graph, app.nx, nav.concept, positions=app.positions(), depth=nav.depth,
                     scores=scores, highlight=highlight, known=known, bookmarks=bookmarks,
                     extra=more_asked(nav))
-    shown = st.session_state.get(HIGHLIGHT_KEY)
-    shown = shown if shown in app.graph.concepts else None
+    shown, asked_at = st.session_state.get(HIGHLIGHT_KEY) or (None, None)
+    shown = shown if shown in app.graph.concepts and asked_at == nav.concept else None
     component.graph(vis.nodes, vis.edges, options=vis.options, focus=nav.concept,
                     height=height, key=GRAPH_KEY, view=view_data(app.graph, app.bands()),
                     highlight=shown,

@@ -38,7 +38,8 @@ def search_box(app: Explorer, nav: Nav, focus) -> None:
             cols = st.columns([3, 6, 1])
             cols[2].button(":material/my_location:", key=f"where-{hit.id}",
                            help=f"Show {hit.name} in the graph",
-                           on_click=st.session_state.__setitem__, args=(HIGHLIGHT_KEY, hit.id))
+                           on_click=st.session_state.__setitem__,
+                           args=(HIGHLIGHT_KEY, (hit.id, nav.concept)))
             with cols[0]:
                 concept_button(hit.name, hit.id, choose, f"hit-{hit.id}", type="secondary",
                                use_container_width=True)

@@ -4,6 +4,8 @@ keeps every concept at one atlas position across loads and views."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from explorer.settings import PROJECT_ROOT
@@ -200,4 +202,45 @@ def test_a_concept_keeps_its_atlas_position_across_loads_and_views(browser_page,
     road = page.evaluate("""() => window.__explorerGraph.body.data.edges
         .get({ filter: (e) => e.road }).map((e) => [e.from, e.to])""")
     assert ["transistor", "sram"] in road or ["sram", "transistor"] in road
+    assert not page.errors
+
+
+@pytest.mark.e2e
+def test_the_wheel_scrolls_the_page_until_the_graph_is_clicked(browser_page, app_url):
+    page = browser_page
+    page.set_viewport_size({"width": 1200, "height": 700})
+    open_page(page, f"{app_url}/?concept=adam&depth=2", "adam")
+    box = page.evaluate("""() => { const c = window.__explorerGraph.body.container
+        .getBoundingClientRect(); return { x: c.left + c.width / 2, y: c.top + c.height / 3 }; }""")
+    scale = page.evaluate("() => window.__explorerGraph.getScale()")
+    before = page.evaluate(SCROLLED_JS)
+    page.mouse.move(box["x"], box["y"])
+    page.mouse.wheel(0, 300)
+    page.wait_for_timeout(500)
+    assert page.evaluate(SCROLLED_JS) > before  # the page scrolled
+    assert page.evaluate("() => window.__explorerGraph.getScale()") == pytest.approx(scale)
+    stage = page.evaluate("""() => { const c = window.__explorerGraph.body.container
+        .getBoundingClientRect(); return { x: c.left + 12, y: c.top + c.height - 12 }; }""")
+    page.mouse.click(stage["x"], stage["y"])  # an empty corner: focuses the graph
+    page.mouse.move(stage["x"] + 100, stage["y"] - 100)
+    scrolled = page.evaluate(SCROLLED_JS)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(300)
+    assert page.evaluate("() => window.__explorerGraph.getScale()") > scale * 1.1  # zoomed in
+    assert page.evaluate(SCROLLED_JS) == scrolled  # and the page stayed put
+
+
+@pytest.mark.e2e
+def test_the_search_box_shows_where_a_hit_is_in_the_graph(browser_page, app_url):
+    page = browser_page
+    open_page(page, f"{app_url}/?concept=adam&depth=2", "adam")
+    box = page.get_by_placeholder(re.compile("Search a concept"))
+    box.fill("softmax")
+    box.press("Enter")
+    page.get_by_role("button", name="Softmax", exact=True).first.wait_for(timeout=20_000)
+    page.locator(".st-key-where-softmax button").first.click()  # "Show Softmax in the graph"
+    page.wait_for_selector(".explorer-graph[data-highlight='softmax']", timeout=20_000)
+    drawn = page.evaluate("() => window.__explorerGraph.body.data.nodes.getIds()")
+    notice = page.locator(".explorer-notice").first.inner_text()
+    assert notice == ("Showing Softmax" if "softmax" in drawn else "Softmax is not in this view")
     assert not page.errors
