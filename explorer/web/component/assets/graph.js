@@ -360,8 +360,9 @@ function placeLabels(g) {
   const order = ids
     .map((id) => ({ id, raw: g.heldNodes.get(id)?.raw ?? {} }))
     .sort((a, b) => (a.raw.rank ?? 9) - (b.raw.rank ?? 9) || String(a.id).localeCompare(b.id));
-  // The layer names drawn at the left of each band are obstacles too.
-  const placed = bandLabelBoxes(g, ctx);
+  // The layer names drawn at the left of each band are obstacles too, where there is room (on
+  // a phone a concept's label, with its halo, may cover a layer name).
+  const placed = w >= 500 ? bandLabelBoxes(g, ctx) : [];
   const shown = new Set();
   const sides = new Map();
   const dots = ids.map((id) => g.network.canvasToDOM(pos[id]));
