@@ -7,7 +7,7 @@ PORT   ?= 8501
 # interface (put it behind a reverse proxy with TLS and authentication: README, "Serving").
 HOST   ?= 127.0.0.1
 
-.PHONY: run test lint bench bench-peers setup chromium
+.PHONY: run test lint bench bench-peers setup chromium screenshots
 
 setup: $(STAMP)
 
@@ -51,3 +51,7 @@ bench: $(STAMP)
 bench-peers: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/explorer bench --peers
+
+# The README's screenshots (focus view, whole map, phone, dark), taken from the running app.
+screenshots: $(STAMP) chromium
+	$(BIN)/python -m explorer.bench.screenshots docs/img

@@ -24,6 +24,7 @@ import networkx as nx
 import numpy as np
 
 from explorer import settings
+from explorer.domain import atlas as _atlas
 from explorer.domain import relations as _relations
 from explorer.domain.errors import BadInput, UnknownConcept
 from explorer.domain.loader import YEAR_RANGE, GraphError, load_graph
@@ -217,6 +218,24 @@ class Explorer:
                 "evidence": sum(len(d.evidence) for d in g.decisions.values()),
                 "layers": per_layer, "built_at": self.workspace.store.meta().get("built_at")}
 
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """Concept id → (x, y) on the atlas, computed once per build and stored with the graph,
+        so a concept is in the same place in every view and session. Canvas units: x to the
+        right, y *down* (physics has the largest y), one unit a CSS pixel at zoom 1 (see
+        `explorer.domain.atlas`). Shared: callers must not change the dict."""
+        return self._atlas[0]
+
+    def bands(self) -> list[_atlas.Band]:
+        """The layers' horizontal bands on the atlas, lowest (physics) first."""
+        return self._atlas[1]
+
+    @cached_property
+    def _atlas(self) -> tuple[dict[str, tuple[float, float]], list[_atlas.Band]]:
+        positions = self.workspace.store.positions()
+        if set(positions) != set(self.graph.concepts):  # a file built before the atlas existed
+            positions = _atlas.layout(self.graph)
+        return positions, _atlas.bands(self.graph, positions)
+
     def neighbours(self, concept_id: str, depth: int = 1) -> list[str]:
         self.concept(concept_id)
         return [c for c in neighborhood(self.nx, concept_id, depth=depth, max_nodes=10_000)
@@ -387,6 +406,10 @@ class Explorer:
         else:
             self.progress.unbookmark(profile, concept_id)
 
+    def marks(self, profile: str = DEFAULT_PROFILE) -> tuple[set[str], set[str]]:
+        """(known, bookmarked) concept ids of a profile, for drawing them marked."""
+        return set(self.progress.known(profile)), set(self.progress.bookmarks(profile))
+
     def visit(self, concept_id: str, profile: str = DEFAULT_PROFILE) -> None:
         self.progress.visit(profile, concept_id)
 
@@ -506,10 +529,9 @@ def import_graph(sources: list[Path], fmt: str, out: Path | None = None, *,
                options=options)
 
 
-def positions(app: Explorer) -> dict[str, tuple[float, float]] | None:
-    """Stored atlas positions, where this build of the explorer has them."""
-    stored = getattr(app, "positions", None)
-    return stored() if callable(stored) else None
+def positions(app: Explorer) -> dict[str, tuple[float, float]]:
+    """The atlas positions every view and export draws at."""
+    return app.positions()
 
 
 def export_graph(app: Explorer, fmt: str, *, focus: str | None = None, depth: int = 1,

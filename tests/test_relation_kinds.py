@@ -20,7 +20,7 @@ from explorer.domain.relations import Relation
 from explorer.domain.relevance import decision_relevance
 from explorer.domain.wander import suggest
 from explorer.storage.graph_store import Store, build
-from explorer.web.graph_data import legend, vis_graph
+from explorer.web.graph_data import legend, view_data, vis_graph
 
 CITES = Relation("cites", "cites", "cites", "cited by", path_cost=1.5,
                  style={"color": "#16a34a", "dashes": [6, 3]})
@@ -72,8 +72,9 @@ def test_a_new_kind_is_validated_stored_drawn_and_walked(kinds, tiny_dir: Path,
 
     vis = vis_graph(stored, g, "float16", scores=scores)
     drawn = {(e["from"], e["to"]): e for e in vis.edges}
-    assert drawn["transistor", "float16"]["color"] == "#16a34a"
-    assert drawn["transistor", "float16"]["dashes"] == [6, 3]
+    assert drawn["transistor", "float16"]["kind"] == "cites"  # styled from the legend:
+    styles = {e["kind"]: e["style"] for e in view_data(stored, [])["legend"]["edges"]}
+    assert styles["cites"]["color"] == "#16a34a" and styles["cites"]["dashes"] == [6, 3]
     assert "cites" in legend() and "needs" in legend()
 
 

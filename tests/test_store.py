@@ -113,3 +113,15 @@ def test_read_meta_of_missing_or_corrupt_file(tmp_path):
 
 def test_in_memory_store(tiny_store, tiny_graph):
     assert tiny_store.load_graph().concepts.keys() == tiny_graph.concepts.keys()
+
+
+def test_atlas_positions_round_trip(tiny_dir, tmp_path, tiny_graph):
+    """Every concept gets its atlas position at build time, and reads back exactly."""
+    from explorer.domain.atlas import layout
+
+    db = tmp_path / "g.duckdb"
+    build(tiny_dir, db)
+    stored = Store(db).positions()
+    assert stored == layout(tiny_graph)
+    assert set(stored) == set(tiny_graph.concepts)
+    assert Store.from_graph(tiny_graph).positions() == stored  # the in-memory store too

@@ -37,21 +37,21 @@ def script_json(data: object) -> str:
 
 
 def layout(graph: Graph) -> dict[str, tuple[float, float]]:
-    """A deterministic drawing when no atlas positions are given (y up, like the atlas'
-    positions; `_scaled` turns it into screen coordinates): layers bottom-up on the vertical
-    axis. A neighbourhood spreads each layer sideways with a seeded spring layout; a large
+    """A deterministic drawing when no atlas positions are given, in the atlas' convention
+    (canvas units, y pointing down, so the lowest layer has the largest y): layers bottom-up on
+    the vertical axis. A neighbourhood spreads each layer sideways with a seeded spring layout; a large
     graph (where a spring layout takes seconds) puts each layer on a row, in id order."""
     position = {la.id: la.position for la in graph.layers}
     if len(graph.concepts) > SPRING_LIMIT:
         rows: dict[int, list[str]] = {}
         for cid in sorted(graph.concepts):
             rows.setdefault(position.get(graph.concepts[cid].layer, 0), []).append(cid)
-        return {cid: ((i - (len(ids) - 1) / 2) / max(len(ids), 1), float(row))
+        return {cid: ((i - (len(ids) - 1) / 2) / max(len(ids), 1), -float(row))
                 for row, ids in rows.items() for i, cid in enumerate(ids)}
     g = to_networkx(graph).to_undirected()
     spring = nx.spring_layout(g, seed=7) if len(g) else {}
-    return {cid: (float(spring[cid][0]), float(position.get(c.layer, 0))
-                  + 0.35 * float(spring[cid][1]))
+    return {cid: (float(spring[cid][0]), -(float(position.get(c.layer, 0))
+                                            + 0.35 * float(spring[cid][1])))
             for cid, c in graph.concepts.items()}
 
 
@@ -61,7 +61,7 @@ def _scaled(pos: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, fl
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    return {k: (round((x - cx) / span * SPREAD, 2), round(-(y - cy) / span * SPREAD, 2))
+    return {k: (round((x - cx) / span * SPREAD, 2), round((y - cy) / span * SPREAD, 2))
             for k, (x, y) in pos.items()}
 
 

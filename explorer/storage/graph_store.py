@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from explorer.domain import relations
+from explorer.domain import atlas, relations
 from explorer.domain.loader import load_graph, source_hash
 from explorer.domain.model import (
     Concept,
@@ -96,6 +96,8 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     ),
     (5, "m005_introduced", "ALTER TABLE concepts ADD COLUMN introduced INTEGER;"),
     (6, "m006_evidence", "ALTER TABLE decisions ADD COLUMN evidence VARCHAR;"),
+    # Atlas positions (explorer.domain.atlas): computed once per build, read by every view.
+    (7, "m007_atlas", "CREATE TABLE atlas (concept_id VARCHAR PRIMARY KEY, x DOUBLE, y DOUBLE);"),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 BUILT_BY = "curiosity-explorer"  # meta.built_by of every file this project writes
@@ -200,9 +202,9 @@ def _alive(pid: int) -> bool:
 
 def is_current(db_path: Path, data_dir: Path) -> bool:
     meta = read_meta(db_path)
-    return meta.get("source_hash") == source_hash(data_dir) and meta.get("schema_version") == str(
-        SCHEMA_VERSION
-    )
+    return (meta.get("source_hash") == source_hash(data_dir)
+            and meta.get("schema_version") == str(SCHEMA_VERSION)
+            and meta.get("atlas_version") == atlas.VERSION)  # the layout itself changed
 
 
 def build(
@@ -259,6 +261,7 @@ def write_database(graph: Graph, db_path: Path, *, source: str, source_dir: str 
             meta = {
                 "built_by": BUILT_BY,
                 "schema_version": str(SCHEMA_VERSION),
+                "atlas_version": atlas.VERSION,
                 "source_hash": source,
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "source_dir": source_dir,
@@ -337,6 +340,7 @@ def write_graph(con: duckdb.DuckDBPyConnection, graph: Graph) -> dict[str, int]:
         for i, inf in enumerate(d.informed_by)
     ]
     _insert(con, "decision_links", links)
+    write_atlas(con, atlas.layout(graph))
     write_index(con, graph)  # the keyword search tables (keyword.py)
     con.execute("COMMIT")
     per_layer = {la.id: 0 for la in graph.layers}
@@ -349,6 +353,21 @@ def write_graph(con: duckdb.DuckDBPyConnection, graph: Graph) -> dict[str, int]:
         "decision_links": len(links),
         **{f"layer:{k}": v for k, v in per_layer.items()},
     }
+
+
+def write_atlas(con: duckdb.DuckDBPyConnection, positions: dict[str, tuple[float, float]]
+                ) -> None:
+    """Insert the atlas through Arrow (100k rows in milliseconds)."""
+    if not positions:
+        return
+    ids = list(positions)
+    rows = pa.table({"concept_id": ids, "x": [positions[c][0] for c in ids],
+                     "y": [positions[c][1] for c in ids]})
+    con.register("new_atlas", rows)
+    try:
+        con.execute("INSERT INTO atlas SELECT * FROM new_atlas")
+    finally:
+        con.unregister("new_atlas")
 
 
 def write_vectors(
@@ -495,6 +514,16 @@ class Store:
                                for e in json.loads(evidence or "[]")),
             )
         return Graph(layers, goals, concepts, decisions)
+
+    def positions(self) -> dict[str, tuple[float, float]]:
+        """Concept id → atlas (x, y) as built (canvas units; see explorer.domain.atlas)."""
+        try:
+            table = self.cursor().sql("SELECT concept_id, x, y FROM atlas").to_arrow_table()
+        except duckdb.CatalogException:  # a file from before m007, opened with autobuild off
+            return {}
+        return dict(zip(table.column("concept_id").to_pylist(),
+                        zip(table.column("x").to_pylist(), table.column("y").to_pylist(),
+                            strict=True), strict=True))
 
     def vectors(self) -> tuple[list[str], np.ndarray, str | None]:
         """(concept ids, float32 matrix, model id) of the stored embeddings, read via Arrow."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.web import resources, state
+from explorer.web.atlas_view import map_view
 from explorer.web.decisions import decisions_view
 from explorer.web.errors import friendly
 from explorer.web.explore import arrive, explore, focus, record_visit
@@ -15,7 +16,7 @@ from explorer.web.search_box import search_box
 from explorer.web.sidebar import sidebar
 from explorer.web.text import plain
 
-VIEWS = {"path": path_view, "plan": plan_view, "decisions": decisions_view,
+VIEWS = {"map": map_view, "path": path_view, "plan": plan_view, "decisions": decisions_view,
          "progress": progress_view}
 
 

@@ -8,11 +8,14 @@ from explorer.usecases import Explorer
 from explorer.web import component, graphs, resources, state
 from explorer.web.card import Focus, card, concept_button, concept_pills
 from explorer.web.errors import friendly
-from explorer.web.graph_data import legend, vis_graph
+from explorer.web.graph_data import MORE_ID, MORE_STEP, view_data, vis_graph
 from explorer.web.state import Nav
 from explorer.web.text import plain
 
 GRAPH_KEY = "graph"
+MORE_KEY = "graph-more"  # (concept, depth, extra concepts asked for with "+N more")
+# (concept, focus): the search box asked to show the concept in the graph around that focus
+HIGHLIGHT_KEY = "graph-highlight"
 KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
               "foundation": "Deeper foundation", "surprise": "Surprise"}
 
@@ -25,7 +28,12 @@ def focus(concept_id: str) -> None:
 def arrive(app: Explorer, nav: Nav) -> Nav:
     """Apply a click on a graph node before anything is drawn."""
     clicked = component.pending_click(GRAPH_KEY)
-    if isinstance(clicked, str) and clicked in app.graph.concepts and clicked != nav.concept:
+    if clicked == MORE_ID:  # "+N more": draw more of this neighbourhood
+        concept, depth, extra = st.session_state.get(MORE_KEY, (nav.concept, nav.depth, 0))
+        same = (concept, depth) == (nav.concept, nav.depth)
+        st.session_state[MORE_KEY] = (nav.concept, nav.depth,
+                                      (extra if same else 0) + MORE_STEP)
+    elif isinstance(clicked, str) and clicked in app.graph.concepts and clicked != nav.concept:
         nav = state.go(nav, concept=clicked, view="explore")
     if not state.trail():
         state.visit(nav.concept)
@@ -40,14 +48,26 @@ def record_visit(nav: Nav) -> None:
         resources.explorer().visit(nav.concept, nav.profile)
 
 
+def more_asked(nav: Nav) -> int:
+    """Concepts added with "+N more" to this focus and depth (0 after a move)."""
+    concept, depth, extra = st.session_state.get(MORE_KEY, ("", 0, 0))
+    return extra if (concept, depth) == (nav.concept, nav.depth) else 0
+
+
 def graph_panel(app: Explorer, nav: Nav, highlight: tuple[str, ...] = (),
-                height: int = 560) -> None:
+                height: int = 600) -> None:
+    """The neighbourhood at its atlas positions, centred on the focus, with its legend."""
     scores = app.probabilities(nav.goal, nav.era) if graphs.has_decisions(app) else None
-    vis = vis_graph(app.graph, app.nx, nav.concept, depth=nav.depth, scores=scores,
-                    highlight=highlight)
+    known, bookmarks = app.marks(nav.profile)
+    vis = vis_graph(app.graph, app.nx, nav.concept, positions=app.positions(), depth=nav.depth,
+                    scores=scores, highlight=highlight, known=known, bookmarks=bookmarks,
+                    extra=more_asked(nav))
+    shown, asked_at = st.session_state.get(HIGHLIGHT_KEY) or (None, None)
+    shown = shown if shown in app.graph.concepts and asked_at == nav.concept else None
     component.graph(vis.nodes, vis.edges, options=vis.options, focus=nav.concept,
-                    height=height, key=GRAPH_KEY)
-    st.caption(legend())
+                    height=height, key=GRAPH_KEY, view=view_data(app.graph, app.bands()),
+                    highlight=shown,
+                    highlight_label=app.graph.concepts[shown].name if shown else "")
 
 
 def wander_panel(app: Explorer, nav: Nav, curiosity: float, focus: Focus) -> None:
@@ -91,10 +111,12 @@ def explore(curiosity: float, *, landing: bool = False) -> None:
         road_panel(app, focus)
     if surprise := st.session_state.pop("surprise", None):
         st.toast(plain(surprise), icon=":material/casino:")
-    left, right = st.columns([3, 2], gap="large")
-    with right:  # the card first: its deltas reach the browser before the graph's
-        card(app, nav.concept, nav, focus)
+    # The card in the first column: on a phone the columns stack, so it comes first and the
+    # graph below it; it is also rendered first, so its deltas reach the browser first.
+    left, right = st.columns([2, 3], gap="large")
     with left:
+        card(app, nav.concept, nav, focus)
+    with right:
         graph_panel(app, nav)
         graphs.download_view(app, nav)
         wander_panel(app, nav, curiosity, focus)

@@ -1,17 +1,21 @@
-"""Turn a neighbourhood of the concept graph into vis-network nodes, edges and options.
+"""Turn the concept graph into what the graph component draws: nodes at their atlas positions,
+edges, options and the view (layer bands, legend).
 
-Pure data (no Streamlit): pyvis builds the node and edge records, the component draws them.
-Labels and tooltips are plain text; the component never parses them as HTML.
+Pure data (no Streamlit). Labels and tooltips are plain text; the component never parses them as
+HTML. Nodes travel in a compact form: `fill` (the score colour) and `layer` (whose ring colour
+the component takes from the legend), `kind` on edges (whose style it takes from the legend),
+so a click sends a few dozen bytes per new node.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import networkx as nx
-from pyvis.network import Network
 
-from explorer.domain import relations
+from explorer.domain import atlas, relations
+from explorer.domain.atlas import COLUMN, ROW, Band
 from explorer.domain.model import Graph
 from explorer.domain.network import neighborhood
 
@@ -24,13 +28,24 @@ SCORE_BUCKETS = (
     (0.60, "#dc2626", "60% and up"),
 )
 UNSCORED = "#bfdbfe"
+# Layer rings, physics (slate) up to architectures (magenta): cool hues, apart from the warm
+# score fills, in the order of the layers.
+LAYER_RINGS = ("#475569", "#1e3a8a", "#1d4ed8", "#0369a1", "#0891b2", "#0d9488", "#047857",
+               "#4d7c0f", "#6d28d9", "#9333ea", "#c026d3")
+MORE_ID = "+more"  # the "+N more" node; concept ids are kebab-case, so it never clashes
+MORE_FILL = "#f3f4f6"
+# How many concepts the focus view draws at each depth before a "+N more" node; a click on it
+# adds MORE_STEP.
+CAP = {1: 40, 2: 80, 3: 120}
+MORE_STEP = 60
+MAP_MAX = 3_000  # the whole map of a very large graph: the highest scores (and the road)
+KNOWN_SHAPE = "diamond"
+BOOKMARK_SHAPE = "star"
 OPTIONS = {
-    "nodes": {"shape": "dot", "size": 14, "font": {"size": 14, "face": "sans-serif"},
-              "borderWidth": 1},
-    "edges": {"smooth": {"enabled": True, "type": "continuous"}, "width": 1.2, "arrows": "to"},
-    "physics": {"solver": "forceAtlas2Based",
-                "forceAtlas2Based": {"gravitationalConstant": -60, "springLength": 110},
-                "stabilization": {"enabled": True, "iterations": 300, "fit": True}},
+    "nodes": {"shape": "dot", "size": 11, "font": {"size": 13, "face": "sans-serif"},
+              "borderWidth": 3},
+    "edges": {"smooth": False, "width": 1.2, "arrows": "to"},
+    "physics": {"enabled": False},
     "interaction": {"hover": True, "tooltipDelay": 120},
 }
 
@@ -40,6 +55,8 @@ class VisGraph:
     nodes: list[dict]
     edges: list[dict]
     options: dict
+    view: dict = field(default_factory=dict)
+    left_out: int = 0  # concepts within the depth that the cap left out ("+N more")
 
 
 def score_colour(p: float | None) -> str:
@@ -52,43 +69,147 @@ def score_colour(p: float | None) -> str:
     return colour
 
 
-def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *, depth: int = 1,
-              scores: dict[str, float] | None = None, highlight: tuple[str, ...] = (),
-              max_nodes: int = 40) -> VisGraph:
-    """The focus and its neighbours within `depth` hops, coloured by score.
+def layer_rings(graph: Graph) -> dict[str, str]:
+    ordered = sorted(graph.layers, key=lambda la: la.position)
+    return {la.id: LAYER_RINGS[i % len(LAYER_RINGS)] for i, la in enumerate(ordered)}
 
-    `highlight` (a path, say) is always included and drawn with thick edges between its steps.
-    Arrows point from a prerequisite (or lower layer) up to what it leads to.
+
+def view_data(graph: Graph, bands: Sequence[Band], *, mode: str = "focus") -> dict:
+    """What the component needs besides nodes and edges: the layer bands drawn under the
+    graph, and the legend (score fills, layer rings, edge kinds, marks), from the registries.
+    It changes only with the graph, so it travels once per session."""
+    rings = layer_rings(graph)
+    note = ("Labels that would overlap are hidden: hover a concept or zoom in (click the graph "
+            "first, or hold Ctrl, then scroll). Arrows run from a prerequisite to what it "
+            "leads to.")
+    if mode == "map":
+        note = ("Every concept at its place on the atlas, physics at the bottom; the thick line "
+                "is the road from transistors to Adam. Click a region to zoom in, click a "
+                "concept again (or double-click it) to open it.")
+    return {
+        "atlas": True,
+        "mode": mode,
+        "bands": [{"layer": b.layer, "name": b.name, "index": b.index, "top": b.top,
+                   "bottom": b.bottom, "colour": rings.get(b.layer, LAYER_RINGS[0])}
+                  for b in bands],
+        "legend": {
+            "scores": [{"colour": fill, "label": label} for _, fill, label in SCORE_BUCKETS],
+            "layers": [{"id": la.id, "name": la.name, "colour": rings[la.id]}
+                       for la in sorted(graph.layers, key=lambda la: -la.position)],
+            "edges": [{"kind": r.name, "label": r.label, "colour": r.style.get("color", "#888"),
+                       "dashes": bool(r.style.get("dashes")), "style": r.style}
+                      for r in relations.all_relations()],
+            "marks": [{"shape": "diamond", "label": "known", "colour": "#9ca3af"},
+                      {"shape": "star", "label": "bookmarked", "colour": "#9ca3af"},
+                      {"shape": "more", "label": "+N more: click to draw more"}],
+            "note": note,
+        },
+    }
+
+
+def _node(graph: Graph, cid: str, xy: tuple[float, float], p: float | None, layer_names,
+          *, rank: float, known: bool, bookmarked: bool) -> dict:
+    c = graph.concepts[cid]
+    mark = ("✓ " if known else "") + ("★ " if bookmarked else "")
+    score = f" · {p:.0%}" if p is not None else ""
+    extra = " · known" * known + " · bookmarked" * bookmarked
+    node = {"id": cid, "label": mark + c.name, "x": xy[0], "y": xy[1],
+            "title": f"{c.name} · {layer_names.get(c.layer, c.layer)}{score}{extra}",
+            "fill": score_colour(p), "layer": c.layer, "rank": round(rank, 3)}
+    if bookmarked:
+        node["shape"] = BOOKMARK_SHAPE
+    elif known:
+        node["shape"] = KNOWN_SHAPE
+    return node
+
+
+def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *,
+              positions: Mapping[str, tuple] | None = None,
+              depth: int = 1, scores: dict[str, float] | None = None,
+              highlight: tuple[str, ...] = (), known: Collection[str] = (),
+              bookmarks: Collection[str] = (), extra: int = 0) -> VisGraph:
+    """The focus and its neighbours within `depth` hops, at their atlas `positions`.
+
+    At most `CAP[depth] + extra` concepts are drawn, nearest and most relevant first; the rest
+    are counted in a "+N more" node (id `MORE_ID`) whose click asks for more. `highlight` (a
+    path, say) is always included and drawn with thick edges between its steps. Arrows point
+    from a prerequisite (or lower layer) up to what it leads to.
     """
-    ids = neighborhood(g, focus, depth=depth, max_nodes=max_nodes, rank=scores)
+    scores = scores or {}
+    positions = positions if positions is not None else atlas.layout(graph)
+    cap = CAP.get(depth, max(CAP.values())) + max(extra, 0)
+    everything = neighborhood(g, focus, depth=depth, max_nodes=len(g) + 1, rank=scores)
+    ids = everything[:cap]
     ids += [h for h in highlight if h in g and h not in ids]
-    chosen = set(ids)
-    on_path = set(zip(highlight, highlight[1:], strict=False))
-    on_path |= {(b, a) for a, b in on_path}
-    net = Network(directed=True)
+    left_out = len(set(everything) - set(ids))
+    near = set(g.successors(focus)) | set(g.predecessors(focus))
+    on_path = set(highlight)
     layer_names = {la.id: la.name for la in graph.layers}
+    known, bookmarks = set(known), set(bookmarks)
+    nodes = []
     for cid in ids:
-        c = graph.concepts[cid]
-        p = scores.get(cid) if scores else None
-        score = f" · {p:.0%}" if p is not None else ""
-        extra = {"size": 26} if cid == focus else {}
-        if cid == focus or cid in highlight:
-            extra["borderWidth"] = 3
-        net.add_node(cid, label=c.name, title=f"{c.name} · {layer_names.get(c.layer, c.layer)}"
-                     f"{score}", color=score_colour(p), **extra)
-    for src, dst, data in ((u, v, d) for u in ids for _, v, d in g.out_edges(u, data=True)):
-        if dst in chosen:
-            # The registry's style for the kind. No edge tooltips: the style says the relation,
-            # the card says why, and every byte of a new edge travels on the click that brings it.
-            edge = dict(relations.get(data["kind"]).style)
-            if (src, dst) in on_path:
-                edge["width"] = 4
-            net.add_edge(dst, src, **edge)
-    # Per-node defaults live in OPTIONS: every byte here is resent when a node changes.
-    nodes = [{k: v for k, v in n.items() if k != "shape"} for n in net.nodes]
-    edges = [{k: v for k, v in e.items() if not (k == "arrows" and v == "to")}
-             for e in net.edges]
-    return VisGraph(nodes, edges, OPTIONS)
+        p = scores.get(cid)
+        rank = (0.0 if cid == focus else 1.0 if cid in on_path
+                else 2.0 + (1 - (p or 0)) if cid in near else 4.0 + (1 - (p or 0)))
+        node = _node(graph, cid, positions[cid], p, layer_names, rank=rank,
+                     known=cid in known, bookmarked=cid in bookmarks)
+        if cid == focus:
+            node["focus"] = True
+        nodes.append(node)
+    chosen = set(ids)
+    steps = set(zip(highlight, highlight[1:], strict=False))
+    steps |= {(b, a) for a, b in steps}
+    edges = []
+    for src in ids:
+        for _, dst, kind in g.out_edges(src, data="kind"):
+            if dst in chosen:
+                # Drawn from the prerequisite up to what stands on it. No edge tooltips: the
+                # style says the relation and the card says why.
+                edge = {"from": dst, "to": src, "kind": kind}
+                if (src, dst) in steps:
+                    edge["width"] = 4
+                elif focus not in (src, dst):
+                    edge["faint"] = True  # the focus's own edges stand out
+                edges.append(edge)
+    if left_out:
+        fx = [positions[c][0] for c in ids]
+        fy = [positions[c][1] for c in ids]
+        nodes.append({"id": MORE_ID, "label": f"+{left_out} more", "more": True, "rank": 1.5,
+                      "x": max(fx) + COLUMN, "y": min(fy) - ROW, "fill": MORE_FILL,
+                      "title": f"{left_out} more concepts within {depth} "
+                               f"step{'s' * (depth > 1)}: click to draw {MORE_STEP} more"})
+    return VisGraph(nodes, edges, OPTIONS, left_out=left_out)
+
+
+def vis_map(graph: Graph, g: nx.DiGraph, *, positions: Mapping[str, tuple],
+            scores: dict[str, float] | None = None, road: Sequence[str] = (),
+            focus: str | None = None, known: Collection[str] = (),
+            bookmarks: Collection[str] = ()) -> VisGraph:
+    """The whole atlas: every concept (the `MAP_MAX` most relevant of a very large graph, and
+    the road), no edges but the road's, drawn thick, so the map stays legible."""
+    scores = scores or {}
+    ids = list(graph.concepts)
+    if len(ids) > MAP_MAX:
+        ids = sorted(ids, key=lambda c: (-scores.get(c, 0.0), c))[:MAP_MAX]
+    ids += [r for r in road if r in graph.concepts and r not in ids]
+    left_out = len(graph.concepts) - len(ids)
+    on_road = set(road)
+    layer_names = {la.id: la.name for la in graph.layers}
+    known, bookmarks = set(known), set(bookmarks)
+    nodes = []
+    for cid in ids:
+        p = scores.get(cid)
+        rank = 0.0 if cid == focus else 1.0 if cid in on_road else 3.0 + (1 - (p or 0))
+        node = _node(graph, cid, positions[cid], p, layer_names, rank=rank,
+                     known=cid in known, bookmarked=cid in bookmarks)
+        nodes.append(node)
+    edges = []
+    for a, b in zip(road, road[1:], strict=False):
+        # Each step of the road drawn from the lower concept up, in the registry's style.
+        lower, upper = (b, a) if g.has_edge(a, b) else (a, b)
+        kind = g.edges[upper, lower]["kind"] if g.has_edge(upper, lower) else "related"
+        edges.append({"from": lower, "to": upper, "kind": kind, "width": 5, "road": True})
+    return VisGraph(nodes, edges, OPTIONS, left_out=left_out)
 
 
 def legend() -> str:

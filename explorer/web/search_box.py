@@ -6,6 +6,7 @@ import streamlit as st
 
 from explorer.usecases import Explorer
 from explorer.web.card import concept_button
+from explorer.web.explore import HIGHLIGHT_KEY
 from explorer.web.state import Nav
 from explorer.web.text import md_escape
 
@@ -34,7 +35,11 @@ def search_box(app: Explorer, nav: Nav, focus) -> None:
             st.caption("Nothing matched. Try other words.")
         for hit in result.hits:
             p = scores.get(hit.id)
-            cols = st.columns([3, 6])
+            cols = st.columns([3, 6, 1])
+            cols[2].button(":material/my_location:", key=f"where-{hit.id}",
+                           help=f"Show {hit.name} in the graph",
+                           on_click=st.session_state.__setitem__,
+                           args=(HIGHLIGHT_KEY, (hit.id, nav.concept)))
             with cols[0]:
                 concept_button(hit.name, hit.id, choose, f"hit-{hit.id}", type="secondary",
                                use_container_width=True)

@@ -8,7 +8,8 @@ from explorer.usecases import DEFAULT_PROFILE, ERA_RANGE, Explorer
 from explorer.web import graphs, resources, state
 from explorer.web.state import VIEWS, Nav
 
-VIEW_LABELS = {"explore": "Explore", "path": "Path", "plan": "Plan", "decisions": "Decisions",
+VIEW_LABELS = {"explore": "Explore", "map": "Map", "path": "Path", "plan": "Plan",
+               "decisions": "Decisions",
                "progress": "Progress"}
 
 

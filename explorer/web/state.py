@@ -14,7 +14,7 @@ import streamlit as st
 from explorer.domain.model import Graph
 from explorer.usecases import DEFAULT_GOAL, DEFAULT_PROFILE, ERA_RANGE, default_year
 
-VIEWS = ("explore", "path", "plan", "decisions", "progress")
+VIEWS = ("explore", "map", "path", "plan", "decisions", "progress")
 DEFAULT_CONCEPT = "adam"
 TRAIL_KEY = "trail"
 
@@ -58,7 +58,7 @@ class Nav:
         data["from"] = data.pop("frm")
         keep = {"view", "concept", "goal", "era"}
         keep |= {"explore": {"depth"}, "path": {"from", "to"}, "plan": {"target", "profile"},
-                 "progress": {"profile"}, "decisions": set()}[self.view]
+                 "progress": {"profile"}, "decisions": set(), "map": set()}[self.view]
         if self.profile != DEFAULT_PROFILE:
             keep.add("profile")
         return {k: v for k, v in data.items() if k in keep}

@@ -123,6 +123,7 @@ class _Sent:
     edges: dict[object, str]
     options: str
     message: dict[str, Any]
+    view: str = ""
 
 
 def _sent_key(key: str) -> str:
@@ -136,6 +137,8 @@ def _message(
     options: dict,
     focus: str | int | None,
     height: int,
+    view: dict | None = None,
+    highlight: tuple[str | int | None, str] = (None, ""),
 ) -> dict[str, Any]:
     """The data for this run: the whole graph the first time, then only what changed.
 
@@ -148,6 +151,8 @@ def _message(
     node_sigs = {n["id"]: _canonical(n) for n in nodes}
     edge_sigs = {e["id"]: _canonical(e) for e in edges}
     options_sig = _canonical(options)
+    view = view or {}
+    view_sig = _canonical(view)
     state = st.session_state.get(key)
     resync = isinstance(state, Mapping) and "resync" in state  # a one-run trigger
     if sent is None or resync:
@@ -157,6 +162,7 @@ def _message(
             "nodes": {"put": nodes, "del": []},
             "edges": {"put": edges, "del": []},
             "options": options,
+            "view": view,
         }
     else:
         message = {
@@ -173,18 +179,23 @@ def _message(
         }
         if options_sig != sent.options:
             message["options"] = options
+        if view_sig != sent.view:
+            message["view"] = view
         unchanged = (
             not any(message["nodes"].values())
             and not any(message["edges"].values())
             and "options" not in message
+            and "view" not in message
             and sent.message["focus"] == focus
             and sent.message["height"] == height
+            and sent.message.get("highlight") == highlight[0]
         )
         if unchanged:
             return sent.message  # same data as last run: Streamlit has nothing new to send
-    message.update(focus=focus, height=height)
+    message.update(focus=focus, height=height, highlight=highlight[0],
+                   highlightLabel=highlight[1])
     st.session_state[_sent_key(key)] = _Sent(
-        message["v"], node_sigs, edge_sigs, options_sig, message
+        message["v"], node_sigs, edge_sigs, options_sig, message, view_sig
     )
     return message
 
@@ -210,6 +221,9 @@ def graph(
     focus: str | None = None,
     height: int = 560,
     key: str = "graph",
+    view: dict | None = None,
+    highlight: str | None = None,
+    highlight_label: str = "",
 ) -> str | None:
     """Draw the graph and return the id of the node clicked since the last run, else ``None``.
 
@@ -224,13 +238,24 @@ def graph(
     runs get ``None`` (``pending_click`` reads it before drawing). Only ids among ``nodes`` are
     returned. Raises ``ValueError`` for missing or repeated ids, edges to unknown nodes, and
     more than ``MAX_NODES`` nodes or ``MAX_EDGES`` edges.
+
+    ``view`` switches on the atlas drawing: ``{"atlas": True, "mode": "focus" | "map",
+    "bands": [{layer, name, index, top, bottom, colour}], "legend": {...}}``. Then every node
+    must carry its fixed ``x``/``y``; physics stays off, the view recentres on ``focus`` and
+    fits every node after each change (``mode="map"``: fits everything; a click zooms in, a
+    second click on the same node reports it). Node keys the component reads besides vis's:
+    ``rank`` (lower = label placed first), ``layer`` (for the legend's layer filter),
+    ``focus`` and ``more`` (drawn larger). ``view`` travels only when it changes.
+    ``highlight`` rings that node and brings it into view, or says (with ``highlight_label``)
+    that the view does not show it.
     """
     checked_nodes, checked_edges = _checked(nodes, edges)
-    message = _message(key, checked_nodes, checked_edges, options or {}, focus, int(height))
+    message = _message(key, checked_nodes, checked_edges, options or {}, focus, int(height),
+                       view, (highlight, highlight_label))
     result = _mount_on_runtime()(
         key=key,
         data=message,
-        height=int(height),
+        height="content",
         on_clicked_change=_on_event,
         on_resync_change=_on_event,
     )
