@@ -39,8 +39,8 @@ def script_json(data: object) -> str:
 def layout(graph: Graph) -> dict[str, tuple[float, float]]:
     """A deterministic drawing when no atlas positions are given, in the atlas' convention
     (canvas units, y pointing down, so the lowest layer has the largest y): layers bottom-up on
-    the vertical axis. A neighbourhood spreads each layer sideways with a seeded spring layout; a large
-    graph (where a spring layout takes seconds) puts each layer on a row, in id order."""
+    the vertical axis. A neighbourhood spreads each layer sideways with a seeded spring layout;
+    a large graph (where a spring layout takes seconds) puts each layer on a row, in id order."""
     position = {la.id: la.position for la in graph.layers}
     if len(graph.concepts) > SPRING_LIMIT:
         rows: dict[int, list[str]] = {}
