@@ -122,5 +122,5 @@ def test_a_large_graph_is_laid_out_in_layer_rows_quickly(curated):
     pos = html.layout(curated)
     assert len(pos) == len(curated.concepts) > html.SPRING_LIMIT
     row = {la.id: la.position for la in curated.layers}
-    assert all(pos[cid][1] == row[c.layer] for cid, c in curated.concepts.items())
+    assert all(pos[cid][1] == -row[c.layer] for cid, c in curated.concepts.items())  # y down
     assert pos == html.layout(curated)
