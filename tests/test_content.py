@@ -126,8 +126,8 @@ def test_no_symptom_repeats_a_dev_question(graph):
     assert sorted(s for s in symptoms if norm(s) in questions) == []
 
 
-GPU_ERA = ("kernel-fusion", "graph-compilation", "cuda", "cudnn", "tensor-cores", "bfloat16", "tf32",
-           "flash-attention", "adam", "adamw", "transformer", "batch-normalization",
+GPU_ERA = ("kernel-fusion", "graph-compilation", "cuda", "cudnn", "tensor-cores", "bfloat16",
+           "tf32", "flash-attention", "adam", "adamw", "transformer", "batch-normalization",
            "layer-normalization", "mixed-precision-training")
 
 
