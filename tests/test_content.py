@@ -124,3 +124,21 @@ def test_no_symptom_repeats_a_dev_question(graph):
     symptoms = [s for c in graph.concepts.values() for s in c.symptoms] + [
         s for d in graph.decisions.values() for s in d.symptoms]
     assert sorted(s for s in symptoms if norm(s) in questions) == []
+
+
+GPU_ERA = ("kernel-fusion", "graph-compilation", "cuda", "cudnn", "tensor-cores", "bfloat16",
+           "tf32", "flash-attention", "adam", "adamw", "transformer", "batch-normalization",
+           "layer-normalization", "mixed-precision-training")
+
+
+def test_gpu_era_tooling_carries_its_year(graph):
+    """Issue 11: these must not score in 1985, so each needs an `introduced` after it."""
+    assert {i: graph.concepts[i].introduced for i in GPU_ERA
+            if (graph.concepts[i].introduced or 0) <= 1985} == {}
+
+
+def test_no_maturity_before_a_concept_exists(graph):
+    """A maturity point dated before `introduced` describes tooling for something not yet there."""
+    early = {c.id: (c.introduced, c.maturity[0][0]) for c in graph.concepts.values()
+             if c.introduced and c.maturity and c.maturity[0][0] < c.introduced}
+    assert early == {}
