@@ -81,7 +81,7 @@ def test_export_each_format(capsys, tmp_path, tiny_env):
     code, _, _ = run(capsys, "export", "--format", "md", "--out", str(tmp_path / "vault"))
     assert code == 0 and len(list((tmp_path / "vault").glob("*.md"))) == 8
     code, _, err = run(capsys, "export", "--format", "csv")
-    assert code == 1 and "give --out DIR" in err
+    assert code == 2 and "give --out DIR" in err  # a usage error
 
 
 def test_export_a_neighbourhood_and_a_plan(capsys, tiny_env):

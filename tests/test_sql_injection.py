@@ -162,12 +162,19 @@ def attack(app, s: str) -> None:
     for call in (lambda: app.decisions(s), lambda: app.probabilities(s, 2026)):
         with pytest.raises((UnknownConcept, ValueError, KeyError)):
             call()
-    listing = app.progress_list(s)  # reads take any text; writes check the length
-    assert listing.known == [] and listing.bookmarks == []
-    app.card("adam", profile=s)
+    # One within the limit reads nothing; a longer one is refused by writes (and by the reads
+    # that check it) with a message naming the limit.
     if len(s) > MAX_PROFILE:
         with pytest.raises(ValueError, match="profile"):
             app.set_known("adam", profile=s)
+        try:
+            app.card("adam", profile=s)
+        except ValueError as err:
+            assert "profile" in str(err)
+    else:
+        listing = app.progress_list(s)
+        assert listing.known == [] and listing.bookmarks == []
+        app.card("adam", profile=s)
     nav = Nav.parse({k: s for k in ("view", "concept", "goal", "era", "depth", "from", "to",
                                     "target", "profile")}, app.graph)
     assert nav.concept in app.graph.concepts and nav.goal in {g.id for g in app.graph.goals}

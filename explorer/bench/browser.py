@@ -72,7 +72,15 @@ PRESS_CLOCK_JS = """() => { window.__pressedAt = null;
 def click_node(page, node_id: str) -> None:
     """Click `node_id` where it is drawn on the canvas (after the graph has settled)."""
     page.wait_for_selector(READY)
+    # The view animates to a new focus: click only once the node stands still (two readings
+    # 150 ms apart agree), or a slow machine clicks where the node was.
     point = page.evaluate(NODE_POINT_JS, node_id)
+    for _ in range(40):
+        page.wait_for_timeout(150)
+        again = page.evaluate(NODE_POINT_JS, node_id)
+        if point and again and abs(again["x"] - point["x"]) + abs(again["y"] - point["y"]) < 1:
+            break
+        point = again
     assert point is not None, f"node {node_id!r} is not drawn"
     page.mouse.click(point["x"], point["y"])
 

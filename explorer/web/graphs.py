@@ -13,6 +13,7 @@ from explorer import usecases
 from explorer.usecases import Explorer, ImportFailed
 from explorer.web.state import TRAIL_KEY as TRAIL
 from explorer.web.state import Nav
+from explorer.web.text import plain
 
 KEY = "graph-choice"
 PARAM = "graph"
@@ -79,7 +80,7 @@ def upload() -> None:
         st.error("Not imported: every problem is listed below.")
         st.code(failure, language=None, wrap_lines=True)
         return
-    st.success(f"Valid: {report.summary()}")
+    st.success(plain(f"Valid: {report.summary()}"))
     if report.problems:
         st.code("\n".join(str(p) for p in report.problems), language=None, wrap_lines=True)
     st.button("Import and explore", key="upload-go", type="primary", on_click=explore_upload,

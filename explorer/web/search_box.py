@@ -8,7 +8,7 @@ from explorer.usecases import Explorer
 from explorer.web.card import concept_button
 from explorer.web.explore import HIGHLIGHT_KEY
 from explorer.web.state import Nav
-from explorer.web.text import md_escape
+from explorer.web.text import md_escape, plain
 
 RESULTS = 8
 
@@ -37,7 +37,7 @@ def search_box(app: Explorer, nav: Nav, focus) -> None:
             p = scores.get(hit.id)
             cols = st.columns([3, 6, 1])
             cols[2].button(":material/my_location:", key=f"where-{hit.id}",
-                           help=f"Show {hit.name} in the graph",
+                           help=plain(f"Show {hit.name} in the graph"),
                            on_click=st.session_state.__setitem__,
                            args=(HIGHLIGHT_KEY, (hit.id, nav.concept)))
             with cols[0]:
