@@ -101,15 +101,21 @@ def _check_counts(name: str, raw: RawGraph, problems: Problems, root: _Element) 
     return True
 
 
-def read_graphml(path: Path, raw: RawGraph, problems: Problems) -> None:
+def _root(path: Path, problems: Problems, tag: str, label: str) -> _Element | None:
+    """The parsed document's root when it is a `<tag>` element; otherwise a located problem."""
     root = parse(path, problems)
+    if root is not None and local(root.tag) != tag:
+        problems.add(Where(path.name, root.line), f"not {label}: the root element is "
+                                                  f"<{local(root.tag)}>")
+        return None
+    return root
+
+
+def read_graphml(path: Path, raw: RawGraph, problems: Problems) -> None:
+    root = _root(path, problems, "graphml", "GraphML")
     if root is None:
         return
     name = path.name
-    if local(root.tag) != "graphml":
-        problems.add(Where(name, root.line), f"not GraphML: the root element is "
-                                             f"<{local(root.tag)}>")
-        return
     keys: dict[str, str] = {}
     defaults: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
     for key in root.iter():
@@ -148,14 +154,10 @@ def read_graphml(path: Path, raw: RawGraph, problems: Problems) -> None:
 
 
 def read_gexf(path: Path, raw: RawGraph, problems: Problems) -> None:
-    root = parse(path, problems)
+    root = _root(path, problems, "gexf", "GEXF")
     if root is None:
         return
     name = path.name
-    if local(root.tag) != "gexf":
-        problems.add(Where(name, root.line), f"not GEXF: the root element is "
-                                             f"<{local(root.tag)}>")
-        return
     titles: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
     defaults: dict[str, dict[str, str]] = {"node": {}, "edge": {}}
     for block in root.iter():

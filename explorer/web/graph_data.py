@@ -9,7 +9,7 @@ so a click sends a few dozen bytes per new node.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -123,6 +123,18 @@ def _node(graph: Graph, cid: str, xy: tuple[float, float], p: float | None, laye
     return node
 
 
+def _nodes(graph: Graph, ids: Sequence[str], positions: Mapping[str, tuple],
+           scores: Mapping[str, float], known: Collection[str], bookmarks: Collection[str],
+           rank: Callable[[str, float | None], float]) -> list[dict]:
+    """The drawn nodes of `ids` at their atlas places; `rank(id, score)` orders their labels
+    (lower shows first), which is all the focus view and the whole map do differently."""
+    layer_names = {la.id: la.name for la in graph.layers}
+    known, bookmarks = set(known), set(bookmarks)
+    return [_node(graph, cid, positions[cid], scores.get(cid), layer_names,
+                  rank=rank(cid, scores.get(cid)), known=cid in known,
+                  bookmarked=cid in bookmarks) for cid in ids]
+
+
 def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *,
               positions: Mapping[str, tuple] | None = None,
               depth: int = 1, scores: dict[str, float] | None = None,
@@ -144,18 +156,12 @@ def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *,
     left_out = len(set(everything) - set(ids))
     near = set(g.successors(focus)) | set(g.predecessors(focus))
     on_path = set(highlight)
-    layer_names = {la.id: la.name for la in graph.layers}
-    known, bookmarks = set(known), set(bookmarks)
-    nodes = []
-    for cid in ids:
-        p = scores.get(cid)
-        rank = (0.0 if cid == focus else 1.0 if cid in on_path
-                else 2.0 + (1 - (p or 0)) if cid in near else 4.0 + (1 - (p or 0)))
-        node = _node(graph, cid, positions[cid], p, layer_names, rank=rank,
-                     known=cid in known, bookmarked=cid in bookmarks)
-        if cid == focus:
+    nodes = _nodes(graph, ids, positions, scores, known, bookmarks, lambda cid, p: (
+        0.0 if cid == focus else 1.0 if cid in on_path
+        else 2.0 + (1 - (p or 0)) if cid in near else 4.0 + (1 - (p or 0))))
+    for node in nodes:
+        if node["id"] == focus:
             node["focus"] = True
-        nodes.append(node)
     chosen = set(ids)
     steps = set(zip(highlight, highlight[1:], strict=False))
     steps |= {(b, a) for a, b in steps}
@@ -194,15 +200,8 @@ def vis_map(graph: Graph, g: nx.DiGraph, *, positions: Mapping[str, tuple],
     ids += [r for r in road if r in graph.concepts and r not in ids]
     left_out = len(graph.concepts) - len(ids)
     on_road = set(road)
-    layer_names = {la.id: la.name for la in graph.layers}
-    known, bookmarks = set(known), set(bookmarks)
-    nodes = []
-    for cid in ids:
-        p = scores.get(cid)
-        rank = 0.0 if cid == focus else 1.0 if cid in on_road else 3.0 + (1 - (p or 0))
-        node = _node(graph, cid, positions[cid], p, layer_names, rank=rank,
-                     known=cid in known, bookmarked=cid in bookmarks)
-        nodes.append(node)
+    nodes = _nodes(graph, ids, positions, scores, known, bookmarks, lambda cid, p: (
+        0.0 if cid == focus else 1.0 if cid in on_road else 3.0 + (1 - (p or 0))))
     edges = []
     for a, b in zip(road, road[1:], strict=False):
         # Each step of the road drawn from the lower concept up, in the registry's style.
