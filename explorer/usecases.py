@@ -448,7 +448,7 @@ class Explorer:
 
 def open_explorer(on_build: Callable[[], None] | None = None, *,
                   db_path: Path | None = None, data_dir: Path | None = None,
-                  progress_path: Path | None = None) -> Explorer:
+                  progress_path: Path | None = None, graph: str | None = None) -> Explorer:
     """The explorer for the current settings: the graph database (rebuilt first when missing or
     older than its sources) and the progress store. The only function that reads settings."""
     ws = Workspace.open(db_path or settings.path("EXPLORER_DB"),
@@ -457,8 +457,9 @@ def open_explorer(on_build: Callable[[], None] | None = None, *,
                         embeddings=settings.path("EXPLORER_EMBEDDINGS"),
                         seed=settings.path("EXPLORER_EMBEDDINGS_SEED"))
     use_model, model_path = model_settings()
-    return Explorer(ws, open_progress(progress_path or settings.path("EXPLORER_PROGRESS")),
-                    use_model=use_model, model_path=model_path)
+    progress = open_progress(progress_path or settings.path("EXPLORER_PROGRESS"),
+                             settings.get("EXPLORER_PROGRESS_URL") or None, graph=graph)
+    return Explorer(ws, progress, use_model=use_model, model_path=model_path)
 
 
 def model_settings() -> tuple[bool, str | None]:
@@ -582,7 +583,7 @@ def open_graph(name: str | None = None, on_build: Callable[[], None] | None = No
         raise ValueError(f"no imported graph named '{name}'")
     state = settings.path("EXPLORER_GRAPHS") / ".explorer"
     return open_explorer(on_build, db_path=state / f"{name}.duckdb", data_dir=folders[name],
-                         progress_path=state / f"{name}.progress.sqlite")
+                         progress_path=state / f"{name}.progress.sqlite", graph=name)
 
 
 UPLOAD_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".yaml": "yaml",

@@ -77,7 +77,8 @@ def sql_built_from_values(path: Path) -> list[str]:
             arg = node.args[0]
             ok = (isinstance(arg, ast.Constant) or isinstance(arg, ast.JoinedStr)
                   or (isinstance(arg, ast.Name) and (arg.id.isupper() or arg.id.startswith("_")
-                                                     or arg.id in ("sql", "statement", "begin"))))
+                                                     or arg.id in ("sql", "statement", "begin",
+                                                                   "record"))))
             if not ok:
                 found.append(f"{path.name}:{node.lineno} executes {ast.unparse(arg)[:60]}")
     return found

@@ -327,9 +327,20 @@ def import_duckdb(store: SQLiteProgress, legacy: Path) -> int:
     return total
 
 
-def open_progress(path: str | Path | None) -> ProgressStore:
-    """The local progress store at `path` (a `.duckdb` path from older settings means the
-    SQLite file beside it, which imports the old one)."""
+def open_progress(path: str | Path | None, url: str | None = None, *,
+                  graph: str | None = None) -> ProgressStore:
+    """The progress store: PostgreSQL when `url` is given (shared by several servers; `graph`
+    names an imported graph, whose progress gets a schema of its own), else the local SQLite
+    file at `path` (a `.duckdb` path from older settings means the SQLite file beside it,
+    which imports the old one)."""
+    if url:
+        from explorer.storage import postgres_progress  # noqa: PLC0415
+
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ProgressError(f"EXPLORER_PROGRESS_URL must start with postgresql:// (got "
+                                f"{postgres_progress.redact(url)[:80]!r})")
+        return postgres_progress.PostgresProgress(
+            url, schema=postgres_progress.schema_for(graph))
     if path is not None and Path(path).suffix == ".duckdb":
         path = Path(path).with_suffix(".sqlite")
     return SQLiteProgress(path)
