@@ -33,6 +33,7 @@ SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 MIGRATION_LOCK = 0x6578706C6F726572
 POOL_MAX = 8
 CONNECT_TIMEOUT_S = 10.0
+APPLICATION = "curiosity-explorer"  # how its connections show in pg_stat_activity
 
 MIGRATIONS: tuple[migrations.Migration, ...] = (
     (1, "m001_progress", (
@@ -93,7 +94,7 @@ class PostgresProgress(ProgressStore):
                 check=ConnectionPool.check_connection, timeout=CONNECT_TIMEOUT_S,
                 kwargs={"autocommit": True, "options": f"-c search_path={schema}",
                         "connect_timeout": int(CONNECT_TIMEOUT_S),
-                        "application_name": "curiosity-explorer"})
+                        "application_name": f"{APPLICATION}/{schema}"})
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
         except (psycopg.Error, PoolTimeout) as exc:
             raise ProgressError(f"cannot connect to {where}: {_reason(exc)}; check "
