@@ -435,6 +435,11 @@ class Explorer:
             searcher.wait()
         return searcher.search(query, limit=limit)
 
+    def model_loaded(self) -> bool:
+        """Whether the embedding model is loaded (never starts loading it)."""
+        searcher = self._searcher
+        return searcher is not None and searcher.ready
+
     def search_status(self) -> str:
         return self.searcher().status
 
