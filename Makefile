@@ -64,6 +64,14 @@ bench-peers: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/explorer bench --peers
 
+# Many users at once (docs/DEPLOY.md): SESSIONS browser contexts against one server for SECONDS;
+# PROGRESS_URL=postgresql://… keeps their progress in PostgreSQL. Exits 1 unless it held.
+SESSIONS ?= 20
+SECONDS  ?= 60
+loadtest: $(STAMP) chromium
+	$(BIN)/explorer loadtest --sessions $(SESSIONS) --seconds $(SECONDS) --json \
+		$(if $(PROGRESS_URL),--progress-url $(PROGRESS_URL))
+
 # The README's screenshots (focus view, whole map, phone, dark), taken from the running app.
 screenshots: $(STAMP) chromium
 	$(BIN)/python -m explorer.bench.screenshots docs/img

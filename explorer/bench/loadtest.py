@@ -409,7 +409,10 @@ def report(group: list[Session], *, sessions, seconds, wall, backend, model, rss
     out = {
         "sessions": sessions, "seconds": seconds, "backend": backend, "model": model,
         "think_s": list(think), "server_args": list(server_args),
-        "actions": actions, "errors": sum(errors.values()), "error_kinds": dict(errors),
+        "actions": actions,
+        "actions_per_session_min": min((sum(len(s.latencies[a]) for a in ACTIONS)
+                                        for s in group), default=0),
+        "errors": sum(errors.values()), "error_kinds": dict(errors),
         "page_errors": sum(s.page_errors for s in group),
         "p50_ms": percentile(every, 50), "p95_ms": percentile(every, 95),
         "by_action": {a: {"n": len(v), "p50_ms": percentile(v, 50), "p95_ms": percentile(v, 95)}
