@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from explorer.domain.errors import BadInput
-from explorer.domain.progress import Visit
+from explorer.domain.progress import Visit, check_frequency
 from explorer.domain.progress import check as check_bounds
 from explorer.storage import migrations
 from explorer.storage.progress import ProgressError, ProgressStore, _stamp, _table, utc_now
@@ -45,15 +45,21 @@ MIGRATIONS: tuple[migrations.Migration, ...] = (
         "times INTEGER NOT NULL, first_at TIMESTAMP, last_at TIMESTAMP, "
         "PRIMARY KEY (profile, concept_id))",
     )),
+    # How often a profile says it faces a decision (0..1); as SQLite's m003.
+    (2, "m002_decision_frequencies", (
+        "CREATE TABLE decision_frequencies (profile TEXT NOT NULL, decision_id TEXT NOT NULL, "
+        "frequency DOUBLE PRECISION NOT NULL CHECK (frequency >= 0 AND frequency <= 1), "
+        "set_at TIMESTAMP, PRIMARY KEY (profile, decision_id))",
+    )),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
-def check(profile: str, concept_ids=()) -> None:
+def check(profile: str, ids=(), what: str = "concept") -> None:
     """The domain's bounds, and no NUL character: PostgreSQL text cannot hold one."""
-    check_bounds(profile, concept_ids)
-    if "\x00" in profile or any("\x00" in cid for cid in concept_ids):
-        raise BadInput("a profile name or concept id cannot contain a NUL character "
+    check_bounds(profile, ids, what)
+    if "\x00" in profile or any("\x00" in i for i in ids):
+        raise BadInput(f"a profile name or {what} id cannot contain a NUL character "
                        "(PostgreSQL text cannot store one)")
 
 
@@ -181,10 +187,30 @@ class PostgresProgress(ProgressStore):
             "SELECT concept_id, times, last_at FROM visits WHERE profile = %s "
             'ORDER BY last_at DESC, concept_id COLLATE "C"', profile)]
 
+    def decision_frequencies(self, profile: str) -> dict[str, float]:
+        return {d: float(f) for d, f in self._read_profile(
+            "SELECT decision_id, frequency FROM decision_frequencies WHERE profile = %s "
+            'ORDER BY decision_id COLLATE "C"', profile)}
+
+    def set_decision_frequency(self, profile: str, decision_id: str, value: float) -> None:
+        check(profile, [decision_id], "decision")
+        number = check_frequency(decision_id, value)
+        self.write([(
+            "INSERT INTO decision_frequencies VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (profile, decision_id) DO UPDATE SET "
+            "frequency = excluded.frequency, set_at = excluded.set_at",
+            (profile, decision_id, number, self.clock()))])
+
+    def reset_decision_frequency(self, profile: str, decision_id: str) -> None:
+        check(profile, [decision_id], "decision")
+        self.write([("DELETE FROM decision_frequencies WHERE profile = %s "
+                     "AND decision_id = %s", (profile, decision_id))])
+
     def profiles(self) -> list[str]:
         return [r[0] for r in self._read(
             "SELECT profile FROM (SELECT profile FROM known UNION SELECT profile FROM bookmarks "
-            'UNION SELECT profile FROM visits) AS p ORDER BY profile COLLATE "C"')]
+            "UNION SELECT profile FROM visits UNION SELECT profile FROM decision_frequencies) "
+            'AS p ORDER BY profile COLLATE "C"')]
 
 
 def _reason(exc: BaseException) -> str:
