@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import psycopg
+import psycopg.sql
 import pytest
 
 from explorer.storage import postgres_progress
@@ -108,3 +109,38 @@ def test_a_dropped_connection_is_replaced(pg_url, pg_schema):
                 (f"{postgres_progress.APPLICATION}/{pg_schema}",)).fetchall()
         assert ended
         assert store.known("me") == {"adam"}
+
+
+def _tables(url: str, schema: str) -> dict[str, list]:
+    with psycopg.connect(url) as con:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
+            "ORDER BY table_name", (schema,)).fetchall()]
+        return {n: sorted(map(repr, con.execute(
+            psycopg.sql.SQL("SELECT * FROM {}.{}").format(
+                psycopg.sql.Identifier(schema), psycopg.sql.Identifier(n))).fetchall()))
+            for n in names}
+
+
+def test_hostile_names_are_stored_as_text_and_touch_no_other_row(pg_url, pg_schema):
+    """The SQL-injection strings of tests/test_sql_injection.py as profiles and ids, here."""
+    from tests.test_sql_injection import HOSTILE  # noqa: PLC0415
+
+    with PostgresProgress(pg_url, schema=pg_schema) as store:
+        store.mark_known("me", "adam")
+        store.visit("me", "adam")
+        store.set_decision_frequency("me", "d1", 0.4)
+        before = _tables(pg_url, pg_schema)
+        names = [s for s in HOSTILE if 0 < len(s) <= 64 and "\x00" not in s]
+        for s in names:
+            store.mark_known(s, "adam", s)
+            store.bookmark(s, s)
+            store.set_decision_frequency(s, s, 0.1)
+            assert store.known(s) == {"adam", s} and store.bookmarks(s) == [s], s
+            assert store.decision_frequencies(s) == {s: 0.1}
+        assert set(store.profiles()) == {"me", *names}
+        for s in names:
+            store.unmark_known(s, "adam", s)
+            store.unbookmark(s, s)
+            store.reset_decision_frequency(s, s)
+        assert _tables(pg_url, pg_schema) == before
