@@ -316,9 +316,15 @@ def cmd_loadtest(args: argparse.Namespace) -> int:
 
     if args.sessions < 1 or args.seconds <= 0 or args.timeout <= 0:
         raise UserError("loadtest: --sessions, --seconds and --timeout must be positive")
+    try:
+        think = tuple(float(x) for x in args.think.split(","))
+    except ValueError:
+        think = ()
+    if len(think) != 2 or not 0 <= think[0] <= think[1]:
+        raise UserError(f"loadtest: --think takes MIN,MAX seconds like 2,4, not {args.think!r}")
     options = tuple(f"--{o}" if not o.startswith("--") else o for o in args.server_option)
     result = loadtest.run(args.sessions, args.seconds, progress_url=args.progress_url or None,
-                          model=not args.no_model, timeout_s=args.timeout,
+                          model=not args.no_model, timeout_s=args.timeout, think=think,
                           server_args=tuple(a for o in options for a in o.split("=", 1)),
                           log=lambda msg: print(f"… {msg}", file=sys.stderr))
     print(loadtest.to_json(result) if args.json else loadtest.table(result))
@@ -431,6 +437,8 @@ def parser() -> argparse.ArgumentParser:
                    help="seconds an action may take before it counts as an error")
     s.add_argument("--progress-url", metavar="URL",
                    help="keep progress in this PostgreSQL database (default: a fresh SQLite file)")
+    s.add_argument("--think", default="2,4", metavar="MIN,MAX",
+                   help="seconds a session pauses between actions (uniform; default 2,4)")
     s.add_argument("--no-model", action="store_true", help="keyword search only")
     s.add_argument("--server-option", action="append", default=[], metavar="KEY=VALUE",
                    help="an option for `streamlit run`, e.g. runner.postScriptGC=true")
