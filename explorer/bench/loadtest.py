@@ -166,7 +166,9 @@ async def check_state(page, s: Session, concept: str, plan: Plan) -> None:
 
 
 async def click(page, s: Session, plan: Plan) -> float:
-    drawn = await page.evaluate("() => window.__explorerGraph.body.data.nodes.getIds()")
+    await page.wait_for_selector(READY, timeout=plan.timeout_s * 1000)  # the graph is drawn
+    drawn = await page.evaluate(
+        "() => window.__explorerGraph ? window.__explorerGraph.body.data.nodes.getIds() : []")
     options = [n for n in drawn if n != s.focus and n in plan.names]
     s.rng.shuffle(options)
     for target in options[:4]:
