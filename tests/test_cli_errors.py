@@ -52,6 +52,8 @@ def run(argv: list[str]) -> tuple[int, str, str]:
     (["search", "--batch", "{tmp}/missing.txt"], "No such file or directory"),
     (["progress", "mark", "adam", "--profile", "x" * 65], "a profile name has 1 to 64"),
     (["progress", "list", "--profile", "x" * 65], "a profile name has 1 to 64"),
+    (["loadtest", "--sessions", "0"], "--sessions, --seconds and --timeout must be positive"),
+    (["loadtest", "--think", "4,2"], "--think takes MIN,MAX seconds like 2,4, not '4,2'"),
 ])
 def test_bad_arguments_get_one_line_and_status_2(tiny_env, argv, message):
     code, out, err = run([a.replace("{tmp}", str(tiny_env)) for a in argv])
