@@ -35,7 +35,7 @@ from explorer.domain.plan import Plan, learning_plan, plan_markdown
 from explorer.domain.progress import DEFAULT_PROFILE, Summary
 from explorer.domain.progress import check as check_progress
 from explorer.domain.relevance import Relevance, Scores, decision_relevance, relevance_over_years
-from explorer.domain.wander import Suggestion, suggest, surprise_me
+from explorer.domain.wander import HubShare, Suggestion, hub_shares, suggest, surprise_me
 from explorer.interchange.limits import MAX_UPLOAD_BYTES
 from explorer.interchange.problems import ImportFailed
 from explorer.storage.graph_store import BuildRefused
@@ -341,6 +341,14 @@ class Explorer:
                        known=self.progress.known(profile),
                        scores=self.probabilities(goal, year), vectors=self.vectors,
                        curiosity=curiosity, seed=seed)
+
+    def hub_shares(self, *, goal: str = DEFAULT_GOAL, year: int | None = None,
+                   curiosity: float = DEFAULT_CURIOSITY, seed: int = 0
+                   ) -> dict[str, list[HubShare]]:
+        """Wander from every concept with no progress: per kind of suggestion, how often each
+        concept is the one suggested, most frequent first (`python -m explorer.bench.hubs`)."""
+        return hub_shares(self.graph, self.nx, scores=self.probabilities(goal, year),
+                          vectors=self.vectors, curiosity=curiosity, seed=seed)
 
     def surprise(self, *, goal: str = DEFAULT_GOAL, year: int | None = None,
                  profile: str = DEFAULT_PROFILE, visited: tuple[str, ...] = (),

@@ -207,3 +207,33 @@ def surprise_me(graph: Graph, visited: Collection[str] = (), seed: int = 0,
     score = scores.get(cid, 0.0) if scores is not None else None
     reason = c.hook or c.summary
     return Suggestion("surprise", cid, c.name, c.layer, reason, score)
+
+
+@dataclass(frozen=True)
+class HubShare:
+    """How often one concept is a given kind of suggestion, wandering from every concept."""
+
+    kind: str  # "useful" | "bridge" | "foundation"
+    id: str
+    count: int
+    share: float  # count / concepts wandered from
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def hub_shares(graph: Graph, g: nx.DiGraph, *, scores: Mapping[str, float] | None = None,
+               vectors: Mapping[str, np.ndarray] | None = None, curiosity: float = 0.5,
+               seed: int = 0) -> dict[str, list[HubShare]]:
+    """Wander from every concept (nothing visited or known) and count, per kind of suggestion,
+    how often each concept is suggested: {kind: shares, most frequent first}. A hub that every
+    neighbourhood touches shows up here as one concept with a large share."""
+    counts: dict[str, dict[str, int]] = {"useful": {}, "bridge": {}, "foundation": {}}
+    for focus in graph.concepts:
+        for s in suggest(graph, g, focus, scores=scores, vectors=vectors, curiosity=curiosity,
+                         seed=seed):
+            counts[s.kind][s.id] = counts[s.kind].get(s.id, 0) + 1
+    n = max(1, len(graph.concepts))
+    return {kind: [HubShare(kind, cid, k, k / n)
+                   for cid, k in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))]
+            for kind, found in counts.items()}
