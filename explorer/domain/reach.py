@@ -78,17 +78,19 @@ class Reason:
 
     def formula(self, names: dict[str, str] | None = None) -> str:
         """Every factor, multiplied out: 'faced 60% of the time × strength 0.85 × leak 0.50
-        = 0.26'. Hops below the first name the concept they reach (`names`: id → name)."""
+        = 0.26'. In a chain of several steps each names its concept (`names`: id → name)."""
         parts = [f"faced {percent(self.frequency)} of the time"]
-        for i, step in enumerate(self.chain):
-            where = f" ({(names or {}).get(step.concept_id, step.concept_id)})" if i else ""
+        named = len(self.chain) > 1  # one step: the card's own concept, no need to name it
+        for step in self.chain:
+            name = (names or {}).get(step.concept_id, step.concept_id)
+            where = f" ({name})" if named else ""
             if step.relation == INFORMS:
                 parts.append(f"strength {_num(step.weight)}")
             elif step.relation == REQUIRES:
                 parts.append(f"prerequisite {_num(step.weight)}")
             if self.sensitive:
                 parts.append(f"leak {_num(step.leak)}{where}")
-            elif i:
+            elif step.relation != BUILT_ON:
                 parts[-1] += where
         tail = "" if self.sensitive else " (mature tools do not remove this decision: no leaks)"
         return " × ".join(parts) + f" = {_num(self.contribution)}{tail}"
