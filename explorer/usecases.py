@@ -35,7 +35,14 @@ from explorer.domain.model import Concept, Decision, Evidence, Graph
 from explorer.domain.network import leads_to, neighborhood, prerequisites
 from explorer.domain.paths import NoPath, PathStep, connect, road
 from explorer.domain.plan import Plan, learning_plan, plan_markdown
-from explorer.domain.progress import DEFAULT_PROFILE, FREQUENCY_WORDS, Summary, parse_frequency
+from explorer.domain.progress import (
+    DEFAULT_PROFILE,
+    FREQUENCY_WORDS,
+    Summary,
+    frequency_word,
+    nearest_frequency_word,
+    parse_frequency,
+)
 from explorer.domain.progress import check as check_progress
 from explorer.domain.reach import percent
 from explorer.domain.relevance import Relevance, Scores, decision_relevance, relevance_over_years
@@ -176,6 +183,17 @@ class DecisionShift:
     text: str
     fall: float  # mean over its informing concepts of p(then) − p(now); negative: they rose
     concepts: list[tuple[str, str, float, float]]  # (id, name, p then, p now), biggest fall first
+    then: float = 2000
+    now: float = 2026
+
+    def describe(self) -> str:
+        """'Its concepts' scores fell 12 points on average from 2000 to 2026; most: LU
+        decomposition 40% → 8%'."""
+        points = abs(self.fall) * 100
+        way = "fell" if self.fall >= 0 else "rose"
+        _, name, before, after = self.concepts[0]
+        return (f"Its concepts' scores {way} {points:.0f} points on average from "
+                f"{self.then:g} to {self.now:g}; most: {name} {before:.0%} → {after:.0%}")
 
 
 @dataclass(frozen=True)
@@ -548,10 +566,32 @@ class Explorer:
         return dict(FREQUENCY_WORDS)
 
     def typical_decisions(self, goal: str = DEFAULT_GOAL,
-                          n: int = ONBOARDING_DECISIONS) -> list[DecisionRow]:
+                          n: int = ONBOARDING_DECISIONS) -> list[tuple[DecisionRow, str]]:
         """The onboarding's "which of these do you face?": the goal's `n` most frequent
-        decisions (by the data, not by any profile)."""
-        return self.decisions(goal)[:n]
+        decisions (by the data, not by any profile), each with the frequency word nearest the
+        goal's, to start from."""
+        return [(row, nearest_frequency_word(row.goal_frequency))
+                for row in self.decisions(goal)[:n]]
+
+    def answer_onboarding(self, answers: Mapping[str, str],
+                          profile: str = DEFAULT_PROFILE) -> int:
+        """Store the onboarding's answers (decision id → a frequency word or number): every
+        one checked before any is written. Returns how many were stored."""
+        values = {}
+        for decision_id, answer in answers.items():
+            self.decision(decision_id)
+            values[decision_id] = parse_frequency(decision_id, str(answer))
+        for decision_id, value in values.items():
+            self.progress.set_decision_frequency(profile, decision_id, value)
+        return len(values)
+
+    @staticmethod
+    def frequency_choice(row: DecisionRow) -> str | None:
+        """How the Decisions view names a row's own frequency: a word, the number itself when
+        it is none of the words, or None when the profile set none (the goal's applies)."""
+        if row.own is None:
+            return None
+        return frequency_word(row.own) or f"{row.own:g}"
 
     def decision_shifts(self, goal: str = DEFAULT_GOAL, then: float = 2000,
                         now: float | None = None,
@@ -568,7 +608,8 @@ class Explorer:
                               key=lambda c: (-(c[2] - c[3]), c[0]))
             if concepts:
                 fall = statistics.fmean(b - a for _, _, b, a in concepts)
-                out.append(DecisionShift(row.decision.id, row.decision.text, fall, concepts))
+                out.append(DecisionShift(row.decision.id, row.decision.text, fall, concepts,
+                                         then, now))
         return sorted(out, key=lambda s: (-s.fall, s.decision_id))
 
     # --- progress --------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def score(app: Explorer, card: Card, focus: Focus) -> None:
                      f"({md_escape(card.goal_name.lower())}, {card.year:g})")
     with st.expander("Why this score", expanded=False):
         if card.not_yet:
-            st.caption(md_escape(card.not_yet.capitalize()))
+            st.caption(md_escape(card.not_yet[:1].upper() + card.not_yet[1:]))
         elif not card.explained:
             st.caption("No decision in this graph reaches this concept for this goal and era. "
                        "Curiosity is still a good reason to learn it.")
