@@ -30,7 +30,8 @@ def decisions_view(app: Explorer, nav: Nav, focus: Focus) -> None:
         shifts = {s.decision_id: s for s in found}
         place = {s.decision_id: i for i, s in enumerate(found)}
         rows = sorted(rows, key=lambda r: place.get(r.decision.id, len(place)))
-    st.caption(f"{len(rows)} decisions. Frequencies and strengths are estimates, each written "
+    st.caption(f"{len(rows)} decision{'s' * (len(rows) != 1)}. Frequencies and strengths "
+               "are estimates, each written "
                "down with its reason in the graph's decisions/ files; set your own to make "
                "every score yours.")
     shown = rows if st.session_state.get("all-decisions") else rows[:SHOWN]
