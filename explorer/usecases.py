@@ -430,7 +430,8 @@ class Explorer:
         return Card(concept, self.layer_name(concept.layer), goal, self.goal_name(goal), year,
                     relevance, ranked(below), ranked(above), informs,
                     relevance_over_years(self.graph, concept.id,
-                                         [gl.id for gl in self.graph.goals], ERA_TICKS,
+                                         [gl.id for gl in self.graph.goals],
+                                         era_years(concept),
                                          frequencies=self.own_frequencies(profile)),
                     concept.id in self.progress.known(profile),
                     concept.id in self.progress.bookmarks(profile),
@@ -680,6 +681,15 @@ class Explorer:
         searcher = self.searcher()
         searcher.wait()
         return evaluate(searcher, queries)
+
+
+def era_years(concept: Concept) -> list[int]:
+    """The years the era chart samples: every tick, every mark, and the year before the
+    concept was introduced (so the line rises at its year, not a decade before)."""
+    years = set(ERA_TICKS) | {y for y, _ in era_marks(concept)}
+    if concept.introduced is not None and ERA_RANGE[0] < concept.introduced <= ERA_RANGE[1]:
+        years.add(int(concept.introduced) - 1)
+    return sorted(years)
 
 
 def era_marks(concept: Concept) -> list[tuple[int, str]]:

@@ -94,3 +94,13 @@ def test_a_card_lists_built_on_apart_from_prerequisites(app: Explorer) -> None:
     tools = next(items for h, _, items in card.sections() if h == "Its tools are built on")
     assert [n.id for n in tools] == ["autodiff"]
     assert all(n.relation == "built_on" for n in tools)
+
+
+def test_the_era_chart_samples_its_marks_and_the_year_before_introduction(app: Explorer) -> None:
+    from explorer.usecases import era_marks, era_years
+
+    adam = app.concept("adam")
+    assert era_marks(adam) == [(2015, "maturity 0.20"), (2026, "maturity 0.50")]
+    card = app.card("adam", "build", 2026)
+    years = [y for y, _ in card.eras["build"]]
+    assert years == era_years(adam) and {2015, 2026} <= set(years)

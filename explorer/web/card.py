@@ -82,8 +82,8 @@ def era_chart(card: Card) -> None:
     rows = [{"year": y, "goal": goal, "p": round(p, 3)}
             for goal, series in card.eras.items() for y, p in series]  # inline: no Arrow table
     marks = [{"year": y, "what": what} for y, what in card.era_marks]
-    st.caption("Score across eras, per goal" + (" (dotted: introduced and maturity points)"
-                                                if marks else ""))
+    st.caption("Score across eras, per goal" + (" (dotted: the year introduced and the years "
+                                                "of its maturity estimates)" if marks else ""))
     layers = [
         {"mark": {"type": "line", "interpolate": "monotone"},
          "encoding": {
@@ -101,7 +101,8 @@ def era_chart(card: Card) -> None:
                        "mark": {"type": "rule", "strokeDash": [1, 3], "color": "#a16207"},
                        "encoding": {"x": {"field": "year", "type": "quantitative"},
                                     "tooltip": [{"field": "what"}, {"field": "year"}]}})
-        layers.append({"data": {"values": marks},
+        layers.append({"data": {"values": marks},  # only "introduced" is written out
+                       "transform": [{"filter": "datum.what == 'introduced'"}],
                        "mark": {"type": "text", "angle": 270, "align": "left", "dx": 4,
                                 "dy": -4, "fontSize": 9, "color": "#a16207"},
                        "encoding": {"x": {"field": "year", "type": "quantitative"},
