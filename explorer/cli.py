@@ -110,9 +110,12 @@ def cmd_show(args: argparse.Namespace) -> int:
             f"{goal} {r['p']:.0%}" for goal, r in data["relevance"].items())]
         if data.get("not_yet"):
             lines.append(f"  ({data['not_yet']})")
+        rel = data["relevance"].get(DEFAULT_GOAL)
+        if rel and rel["why"]:
+            lines += [f"  {DEFAULT_GOAL} because: {why}" for why in rel["why"]]
         if concept.hook:
             lines += ["", f"Hook: {concept.hook}"]
-        sections = [(r.label.capitalize(), data[r.name]) for r in usecases.relations()]
+        sections = [(r.heading_for(True), data[r.name]) for r in usecases.relations()]
         for title, items in [*sections, ("Leads to", data["leads_to"])]:
             if items:
                 lines += ["", f"{title}:"] + [f"  - {i['id']}: {i['why']}" for i in items]
