@@ -206,9 +206,19 @@ def concept_relevances(graph: Graph, concept_id: str, goals: Iterable[str], year
     return _relevances(index, target, goals, year, top_reasons, dict(frequencies or {}))
 
 
+def _plain(index: Index, target: int, year: float, unfiltered: Table | None) -> Table:
+    """The upward search for decisions that are not maturity-sensitive in `year`: the search
+    that ignores years when every concept it reached exists then (it is the same table), else
+    one that skips the concepts not yet introduced."""
+    if unfiltered is not None and all(index.exists(i, year) for i in unfiltered[0]):
+        return unfiltered
+    return index.search_up(target, None, year)
+
+
 def _relevances(index: Index, target: int, goals: list[str], year: float,
-                top_reasons: int | None, own: dict[str, float]) -> dict[str, Relevance]:
-    reaches, up_tables = index.reach_to(target, year, index.search_up(target, None, year))
+                top_reasons: int | None, own: dict[str, float],
+                unfiltered: Table | None = None) -> dict[str, Relevance]:
+    reaches, up_tables = index.reach_to(target, year, _plain(index, target, year, unfiltered))
     out = {}
     for goal in goals:
         q = 1.0
@@ -218,9 +228,11 @@ def _relevances(index: Index, target: int, goals: list[str], year: float,
             if f > 0.0:
                 q *= 1.0 - f * r
                 contributions.append((f * r, k, u, f))
-        contributions.sort(key=lambda cku: (-cku[0], cku[1]))
-        reasons = tuple(index.reason_backward(k, u, f, year, up_tables)
-                        for _, k, u, f in contributions[:top_reasons])
+        reasons: tuple = ()
+        if top_reasons != 0:  # the era chart needs only p
+            contributions.sort(key=lambda cku: (-cku[0], cku[1]))
+            reasons = tuple(index.reason_backward(k, u, f, year, up_tables)
+                            for _, k, u, f in contributions[:top_reasons])
         out[goal] = Relevance(clamp(1.0 - q), reasons) if q < 1.0 else NONE
     return out
 
@@ -231,15 +243,17 @@ def relevance_over_years(graph: Graph, concept_id: str, goals: Iterable[str],
                          ) -> dict[str, list[tuple[float, float]]]:
     """{goal: [(year, p), …]} for one concept: the data of the "score across eras" chart.
 
-    Costs two upward searches per year (one for maturity-sensitive decisions, one for the rest).
+    Costs one upward search per year, and one more for decisions that are not
+    maturity-sensitive (again for a year when a concept on their chains did not exist yet).
     """
     index = index_of(graph)
     goals, years = list(goals), list(years)
     target = index.target(concept_id, goals)
     own = dict(frequencies or {})
+    unfiltered = index.search_up(target, None)
     out: dict[str, list[tuple[float, float]]] = {g: [] for g in goals}
     for year in years:
-        for goal, rel in _relevances(index, target, goals, year, 0, own).items():
+        for goal, rel in _relevances(index, target, goals, year, 0, own, unfiltered).items():
             out[goal].append((year, rel.p))
     return out
 
