@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.web import resources, state
+from explorer.web import notices, resources, state
 from explorer.web.atlas_view import map_view
 from explorer.web.decisions import decisions_view
 from explorer.web.errors import friendly
@@ -26,7 +26,8 @@ def main() -> None:
     app = resources.explorer()
     if notice := app.stale_notice():  # the sources are broken: the last good graph is served
         st.warning(plain(notice))
-    nav = state.read(app.graph)
+    nav, changed = state.arrive(app)
+    notices.link(app, changed)
     if "goal" not in st.query_params and (note := state.goal_notice(app.graph)):
         st.info(plain(note), icon=":material/info:")
     if not st.session_state.get("progress-notices-shown"):  # once per session

@@ -20,9 +20,7 @@ KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
               "foundation": "Deeper foundation", "surprise": "Surprise"}
 
 
-def focus(concept_id: str) -> None:
-    """Callback of every concept button and pill: focus it in the explore view."""
-    state.go(state.read(resources.explorer().graph), concept=concept_id, view="explore")
+focus = state.focus  # the callback of every concept button and pill
 
 
 def arrive(app: Explorer, nav: Nav) -> Nav:
@@ -106,7 +104,7 @@ def explore(curiosity: float, *, landing: bool = False) -> None:
     A fragment rerun gets the arguments of the last full run, so the state is read afresh.
     """
     app = resources.explorer()
-    nav = arrive(app, state.read(app.graph))
+    nav = arrive(app, state.read(app))
     if landing:
         road_panel(app, focus)
     if surprise := st.session_state.pop("surprise", None):
