@@ -39,7 +39,7 @@ def main() -> None:
     nav = arrive(app, nav)
     nav, curiosity = sidebar(app, nav)
     st.markdown("#### Curiosity Explorer")
-    search_box(app, nav, focus)
+    search_box()
     if nav.view == "explore":
         explore(curiosity, landing=landing)
     else:
