@@ -6,7 +6,7 @@ import streamlit as st
 
 from explorer.usecases import Explorer
 from explorer.web import component, graphs, resources, state
-from explorer.web.card import Focus, card, concept_button, concept_pills
+from explorer.web.card import Focus, card, concept_button, concept_pills, why_toggle
 from explorer.web.errors import friendly
 from explorer.web.graph_data import MORE_ID, MORE_STEP, view_data, vis_graph
 from explorer.web.state import Nav
@@ -73,10 +73,12 @@ def wander_panel(app: Explorer, nav: Nav, curiosity: float, focus: Focus) -> Non
     picks = app.wander(nav.concept, goal=nav.goal, year=nav.era, profile=nav.profile,
                        visited=tuple(trail), curiosity=curiosity, seed=max(len(trail) - 1, 0))
     if picks:
-        st.markdown("**Wander on** (hover for why)")
+        st.markdown("**Wander on**")
     for pick in picks:
         concept_button(f"{KIND_LABEL.get(pick.kind, pick.kind)}: {pick.name}", pick.id, focus,
-                       f"wander-{pick.kind}", pick.reason)
+                       f"wander-{pick.kind}")
+    why_toggle([(f"{KIND_LABEL.get(p.kind, p.kind)}: {p.name}", p.reason) for p in picks
+                if p.reason], "wander", "Why these suggestions?")
 
 
 def trail_panel(app: Explorer, focus: Focus) -> None:

@@ -1,5 +1,6 @@
-"""The search combobox: a Streamlit components-v2 component (``explorer.search``, declared in
-``explorer/pyproject.toml`` beside the graph) whose list of hits opens over the page.
+"""Two small Streamlit components-v2 components, declared in ``explorer/pyproject.toml`` beside
+the graph: the search combobox (``explorer.search``), whose list of hits opens over the page,
+and the card's scroll anchor (``explorer.anchor``).
 
 The browser owns the input and the list; Python searches. ``combobox(hits, ...)`` draws it with
 the hits for ``query`` and returns what the user did since the last run (``Event``): the text
@@ -33,6 +34,20 @@ def _renderer() -> ComponentRenderer:
             _mount = st.components.v2.component(NAME, html=_HTML, css="search.css",
                                                 js="search.js")
         return _mount
+
+
+_ANCHOR = "explorer.anchor"
+_anchor: ComponentRenderer | None = None
+
+
+def anchor(concept: str, key: str = "card-anchor") -> None:
+    """A zero-height mark above the card's title: when `concept` changes and the title is out
+    of view, the browser scrolls it to the top (``anchor.js``)."""
+    global _anchor
+    with _lock:
+        if _anchor is None:
+            _anchor = st.components.v2.component(_ANCHOR, html=_HTML, js="anchor.js")
+    _anchor(key=key, data={"concept": concept})
 
 
 @dataclass(frozen=True)
