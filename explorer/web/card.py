@@ -86,6 +86,7 @@ def era_chart(card: Card) -> None:
     st.caption("Score across eras, per goal")
     st.vega_lite_chart(None, {
         "height": 130, "data": {"values": rows},
+        "description": "Score across eras, per goal, with the chosen era marked",
         "layer": [
             {"mark": {"type": "line", "interpolate": "monotone"},
              "encoding": {
@@ -95,7 +96,7 @@ def era_chart(card: Card) -> None:
                        "axis": {"format": "%", "tickCount": 3}, "scale": {"domain": [0, 1]}},
                  "color": {"field": "goal", "type": "nominal",
                            "legend": {"orient": "top", "title": None}}}},
-            {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280"},
+            {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280", "aria": False},
              "encoding": {"x": {"datum": card.year, "type": "quantitative"}}},
         ]}, width="stretch", height=190)
 
