@@ -34,7 +34,9 @@ def main() -> None:
         st.session_state["progress-notices-shown"] = True
         for note in app.progress_notices():
             st.warning(plain(note), icon=":material/warning:")
-    landing = "concept" not in st.query_params
+    # Who arrived without a concept sees the road from transistors to Adam for the whole
+    # session: dropping it at the first full rerun moved everything below it up.
+    landing = st.session_state.setdefault("landed", "concept" not in st.query_params)
 
     nav = arrive(app, nav)
     nav, curiosity = sidebar(app, nav)

@@ -251,7 +251,15 @@ def test_the_landing_road_does_not_move_the_page(browser_page, app_url, artifact
     click_node(page, "momentum")
     wait_card(page, "Momentum", "momentum")
     page.wait_for_timeout(500)
-    page.screenshot(path=artifacts / "nav-road-after-click.png")
+    assert page.locator("h3").first.bounding_box()["y"] == pytest.approx(before, abs=2)
+    sidebar(page).get_by_role("slider", name="Curiosity").focus()  # a full rerun
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("""() => document.querySelector(
+        "[data-testid='stSidebar'] input[type='range'][aria-label='Curiosity']")?.value === '0.6'
+        """, timeout=20_000)
+    page.wait_for_timeout(1500)
+    page.screenshot(path=artifacts / "nav-road-after-rerun.png")
+    assert page.get_by_text("The road from transistors to Adam").count() == 1
     assert page.locator("h3").first.bounding_box()["y"] == pytest.approx(before, abs=2)
 
 
