@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from explorer.usecases import Card, Explorer, Neighbour
+from explorer.usecases import Card, Explained, Explorer, Neighbour, percent
 from explorer.web.component.search import anchor
 from explorer.web.state import Nav
 from explorer.web.text import md_escape, md_link
@@ -64,41 +64,64 @@ def score(app: Explorer, card: Card, focus: Focus) -> None:
                 text=f"**{rel.p:.0%}** likely to change a decision you face "
                      f"({md_escape(card.goal_name.lower())}, {card.year:g})")
     with st.expander("Why this score", expanded=False):
-        if not rel.reasons:
+        if card.not_yet:
+            st.caption(md_escape(card.not_yet[:1].upper() + card.not_yet[1:]))
+        elif not card.explained:
             st.caption("No decision in this graph reaches this concept for this goal and era. "
                        "Curiosity is still a good reason to learn it.")
-        for i, reason in enumerate(rel.reasons):
-            factors = " × ".join(f"{md_escape(s.relation)} {s.factor:.2f}" for s in reason.chain)
-            st.markdown(f"**+{reason.contribution:.0%}** · {md_escape(reason.decision_text)}  \n"
-                        f":gray[faced {reason.frequency:.0%} of the time × reach "
-                        f"{reason.reach:.2f} ({factors})]")
-            chain = [s.concept_id for s in reason.chain if s.concept_id != card.concept.id]
-            if chain:
-                concept_pills(app, "Through", chain, focus, f"why{i}",
-                              label_visibility="collapsed")
+        for i, item in enumerate(card.explained[:card.shown]):
+            contribution(app, card, item, focus, f"why{i}")
+        if more := card.more():
+            st.caption(md_escape(f"{more}. Together: 1 − Π(1 − each) = {rel.p:.1%}."))
+            with st.expander(f"All {len(card.explained)} decisions", expanded=False):
+                for item in card.explained:
+                    st.markdown(f"**+{md_escape(percent(item.contribution))}** · "
+                                f"{md_escape(item.text)}  \n:gray[{md_escape(item.formula)}]")
     era_chart(card)
 
 
+def contribution(app: Explorer, card: Card, item: Explained, focus: Focus, key: str) -> None:
+    st.markdown(f"**+{md_escape(percent(item.contribution))}** · {md_escape(item.text)}  \n"
+                f":gray[{md_escape(item.formula)}]")
+    if item.through:
+        concept_pills(app, "Through", item.through, focus, key, label_visibility="collapsed")
+
+
 def era_chart(card: Card) -> None:
-    """The concept's score across eras for every goal, with the chosen era marked."""
+    """The concept's score across eras for every goal, with the chosen era marked (dashed), and
+    the year it was introduced and its maturity points (dotted, with a label)."""
     rows = [{"year": y, "goal": goal, "p": round(p, 3)}
             for goal, series in card.eras.items() for y, p in series]  # inline: no Arrow table
-    st.caption("Score across eras, per goal")
-    st.vega_lite_chart(None, {
-        "height": 130, "data": {"values": rows},
-        "description": "Score across eras, per goal, with the chosen era marked",
-        "layer": [
-            {"mark": {"type": "line", "interpolate": "monotone"},
-             "encoding": {
-                 "x": {"field": "year", "type": "quantitative", "title": None,
-                       "axis": {"format": "d", "tickCount": 6}},
-                 "y": {"field": "p", "type": "quantitative", "title": None,
-                       "axis": {"format": "%", "tickCount": 3}, "scale": {"domain": [0, 1]}},
-                 "color": {"field": "goal", "type": "nominal",
-                           "legend": {"orient": "top", "title": None}}}},
-            {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280", "aria": False},
-             "encoding": {"x": {"datum": card.year, "type": "quantitative"}}},
-        ]}, width="stretch", height=190)
+    marks = [{"year": y, "what": what} for y, what in card.era_marks]
+    st.caption("Score across eras, per goal" + (" (dotted: the year introduced and the years "
+                                                "of its maturity estimates)" if marks else ""))
+    layers = [
+        {"mark": {"type": "line", "interpolate": "monotone"},
+         "encoding": {
+             "x": {"field": "year", "type": "quantitative", "title": None,
+                   "axis": {"format": "d", "tickCount": 6}},
+             "y": {"field": "p", "type": "quantitative", "title": None,
+                   "axis": {"format": "%", "tickCount": 3}, "scale": {"domain": [0, 1]}},
+             "color": {"field": "goal", "type": "nominal",
+                       "legend": {"orient": "top", "title": None}}}},
+        {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280", "aria": False},
+         "encoding": {"x": {"datum": card.year, "type": "quantitative"}}},
+    ]
+    if marks:
+        layers.append({"data": {"values": marks},
+                       "mark": {"type": "rule", "strokeDash": [1, 3], "color": "#a16207",
+                                "aria": False},
+                       "encoding": {"x": {"field": "year", "type": "quantitative"},
+                                    "tooltip": [{"field": "what"}, {"field": "year"}]}})
+        layers.append({"data": {"values": marks},  # only "introduced" is written out
+                       "transform": [{"filter": "datum.what == 'introduced'"}],
+                       "mark": {"type": "text", "angle": 270, "align": "left", "dx": 4,
+                                "dy": -4, "fontSize": 9, "color": "#a16207"},
+                       "encoding": {"x": {"field": "year", "type": "quantitative"},
+                                    "y": {"datum": 0.02}, "text": {"field": "what"}}})
+    st.vega_lite_chart(None, {"height": 130, "data": {"values": rows}, "layer": layers,
+                              "description": "Score across eras, per goal, with the chosen "
+                                             "era marked"}, width="stretch", height=190)
 
 
 def progress_buttons(app: Explorer, card: Card, nav: Nav) -> None:
@@ -145,8 +168,8 @@ def card(app: Explorer, concept_id: str, nav: Nav, focus: Focus) -> None:
     if concept.symptoms:
         st.markdown("**You may need this when:** " + "; ".join(md_escape(s)
                                                                for s in concept.symptoms))
-    neighbour_pills(app, "Builds on", data.below, focus, "pre")
-    neighbour_pills(app, "Leads to", data.above, focus, "up")
+    for heading, key, items in data.sections():
+        neighbour_pills(app, heading, items, focus, key)
     if data.informs:
         st.markdown("**Decisions it informs**\n" + "\n".join(
             f"- {md_escape(i.text)} — strength {i.strength:.0%}{evidence_links(i.evidence)}"

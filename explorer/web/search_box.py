@@ -13,6 +13,7 @@ from explorer.usecases import MAX_QUERY_CHARS, Explorer
 from explorer.web import graphs, notices, resources, state
 from explorer.web.component.search import combobox, pending
 from explorer.web.explore import HIGHLIGHT_KEY
+from explorer.web.state import Nav
 
 KEY = "search"
 CLEAR_KEY = "search-cleared"  # bumped to empty the box after a hit is opened
@@ -21,11 +22,12 @@ NEAREST = 3  # hits listed under "no close match"
 PLACEHOLDER = "Search a concept, or describe a problem: “loss becomes NaN with float16”"
 
 
-def hits_for(app: Explorer, query: str, goal: str, era: int) -> tuple[list[dict], str, str]:
+def hits_for(app: Explorer, query: str, nav: Nav) -> tuple[list[dict], str, str]:
     """The hits to list for `query`, the heading above them and a note (the search mode, a
     query cut at the limit)."""
     result = app.search(query, limit=RESULTS)
-    scores = app.probabilities(goal, era) if graphs.has_decisions(app) else {}
+    scores = (app.probabilities(nav.goal, nav.era, nav.profile) if graphs.has_decisions(app)
+              else {})
     layers = {la.id: la.name for la in app.graph.layers}
     close = [h for h in result.hits if h.close]
     shown = close or result.hits[:NEAREST]
@@ -66,7 +68,7 @@ def search_box() -> None:
         state.focus(opened)
         st.rerun()
     query = event.query
-    rows, heading, note = hits_for(app, query, nav.goal, nav.era) if query.strip() else (
+    rows, heading, note = hits_for(app, query, nav) if query.strip() else (
         [], "", "")
     combobox(rows, query=query, heading=heading, note=note,
              clear=st.session_state.get(CLEAR_KEY), label="Search concepts",
