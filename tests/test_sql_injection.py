@@ -178,7 +178,7 @@ def attack(app, s: str) -> None:
         assert listing.known == [] and listing.bookmarks == []
         app.card("adam", profile=s)
     nav = Nav.parse({k: s for k in ("view", "concept", "goal", "era", "depth", "from", "to",
-                                    "target", "profile")}, app.graph)
+                                    "target", "profile")}, app)
     assert nav.concept in app.graph.concepts and nav.goal in {g.id for g in app.graph.goals}
 
 
