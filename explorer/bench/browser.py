@@ -36,8 +36,11 @@ NODE_POINT_JS = """(id) => {
   const dom = net.canvasToDOM(pos);
   const box = net.body.container.querySelector("canvas").getBoundingClientRect();
   const hit = net.getNodeAt(dom);
-  const inView = dom.x > 10 && dom.y > 10 && dom.x < box.width - 10 && dom.y < box.height - 10;
-  return { x: box.left + dom.x, y: box.top + dom.y, hit: hit === id && inView };
+  const x = box.left + dom.x, y = box.top + dom.y;
+  // Inside the canvas and inside the window: a point scrolled out of sight cannot be clicked.
+  const inView = dom.x > 10 && dom.y > 10 && dom.x < box.width - 10 && dom.y < box.height - 10
+    && x > 0 && y > 0 && x < window.innerWidth && y < window.innerHeight;
+  return { x, y, hit: hit === id && inView };
 }"""
 WAIT_CARD_JS = """([name]) => new Promise((resolve) => {
   const check = () => {

@@ -23,7 +23,6 @@ import asyncio
 import json
 import os
 import random
-import re
 import sys
 import tempfile
 import time
@@ -43,6 +42,7 @@ PAINT_TIMEOUT_S = 180.0
 OPENING_AT_ONCE = 2
 VIEWPORT = {"width": 1024, "height": 768}
 ACTIONS = ("click", "search", "mark")
+SEARCH_BOX = "Search concepts"  # the combobox's accessible name (web/search_box.py)
 
 # Installed in every page: the clock starts at the next input event after __ltArm(), and
 # __ltWait resolves with the milliseconds from it to the first frame where the answer shows
@@ -55,13 +55,23 @@ const __ltStart = () => {
 addEventListener('pointerdown', __ltStart, true);
 addEventListener('keydown', __ltStart, true);
 window.__ltFresh = (el) => !el.closest('[data-stale="true"]');
+// The search combobox renders in its component's shadow root: found once, then kept.
+window.__ltSearch = () => {
+  if (window.__ltBox?.isConnected) return window.__ltBox;
+  for (const host of document.querySelectorAll('*')) {
+    const box = host.shadowRoot?.querySelector('.explorer-search');
+    if (box) return (window.__ltBox = box);
+  }
+  return null;
+};
 window.__ltShown = (kind, arg) => {
   if (kind === 'card') {
     return [...document.querySelectorAll('h3')].some(
       (h) => h.textContent.trim() === arg && window.__ltFresh(h));
   }
   if (kind === 'hit') {
-    return !!document.querySelector('.st-key-hit-' + CSS.escape(arg) + ' button');
+    const box = window.__ltSearch();
+    return !!box && !!box.querySelector('li[role=option][data-id="' + CSS.escape(arg) + '"]');
   }
   if (kind === 'know') {
     const b = document.querySelector('.st-key-know button');
@@ -167,6 +177,8 @@ async def check_state(page, s: Session, concept: str, plan: Plan) -> None:
 
 async def click(page, s: Session, plan: Plan) -> float:
     await page.wait_for_selector(READY, timeout=plan.timeout_s * 1000)  # the graph is drawn
+    # As a person would: bring the graph into sight first (a card click may have scrolled it out).
+    await page.locator(".explorer-graph").first.scroll_into_view_if_needed()
     drawn = await page.evaluate(
         "() => window.__explorerGraph ? window.__explorerGraph.body.data.nodes.getIds() : []")
     options = [n for n in drawn if n != s.focus and n in plan.names]
@@ -186,14 +198,16 @@ async def click(page, s: Session, plan: Plan) -> float:
 async def search(page, s: Session, plan: Plan) -> float:
     # Half the time a concept of the shared pool, so sessions keep meeting each other's marks.
     target = s.rng.choice(plan.pool if s.rng.random() < 0.5 else plan.searchable)
-    box = page.get_by_placeholder(re.compile("Search a concept"))
-    await box.fill(plan.names[target])
+    box = page.get_by_role("combobox", name=SEARCH_BOX)
     await page.evaluate("() => window.__ltArm()")
-    await box.press("Enter")
+    name = plan.names[target]
+    await box.fill(name[:-1])
+    await box.press(name[-1])  # a real key: it starts the clock, and the box asks for hits
     ms = await wait_shown(page, "hit", target, plan.timeout_s)
     s.latencies["search"].append(ms)
     await page.evaluate("() => window.__ltArm()")
-    await page.locator(f".st-key-hit-{target} button").first.click(timeout=plan.timeout_s * 1e3)
+    await page.locator(f'.explorer-search li[role=option][data-id="{target}"]').first.click(
+        timeout=plan.timeout_s * 1e3)
     ms = await wait_shown(page, "card", plan.names[target], plan.timeout_s)
     s.focus = target
     return ms  # the open of the hit counts as a click
@@ -289,12 +303,12 @@ async def warm_up(plan: Plan, query: str, model: bool) -> None:
         page = await context.new_page()
         s = Session(-1, "loadtest-warmup", random.Random(0))
         await goto_start(page, s, plan, PAINT_TIMEOUT_S)
-        box = page.get_by_placeholder(re.compile("Search a concept"))
+        box = page.get_by_role("combobox", name=SEARCH_BOX)
         deadline = time.monotonic() + PAINT_TIMEOUT_S
         for n in range(1000):
             await box.fill(f"{query} {n}")
-            await box.press("Enter")
-            await page.wait_for_selector("[class*='st-key-hit-']", timeout=PAINT_TIMEOUT_S * 1e3)
+            await page.wait_for_selector(".explorer-search li[role=option]",
+                                         timeout=PAINT_TIMEOUT_S * 1e3)
             await page.wait_for_timeout(500)
             loading = await page.get_by_text("the model is loading").count()
             if not model or not loading or time.monotonic() > deadline:
