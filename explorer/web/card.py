@@ -56,27 +56,37 @@ def score(app: Explorer, card: Card, focus: Focus) -> None:
         if not rel.reasons:
             st.caption("No decision in this graph reaches this concept for this goal and era. "
                        "Curiosity is still a good reason to learn it.")
-        for i, reason in enumerate(rel.reasons):
-            factors = " × ".join(f"{md_escape(s.relation)} {s.factor:.2f}" for s in reason.chain)
-            st.markdown(f"**+{reason.contribution:.0%}** · {md_escape(reason.decision_text)}  \n"
-                        f":gray[faced {reason.frequency:.0%} of the time × reach "
-                        f"{reason.reach:.2f} ({factors})]")
-            chain = [s.concept_id for s in reason.chain if s.concept_id != card.concept.id]
-            if chain:
-                concept_pills(app, "Through", chain, focus, f"why{i}",
-                              label_visibility="collapsed")
+        # One text and one row of the concepts the chains go through: two elements, whatever
+        # the number of reasons (each element costs a click about 100 bytes of envelope).
+        if rel.reasons:
+            st.markdown("\n\n".join(
+                f"**+{r.contribution:.0%}** · {md_escape(r.decision_text)}  \n"
+                f":gray[faced {r.frequency:.0%} of the time × reach {r.reach:.2f} ("
+                f"{' × '.join(f'{md_escape(s.relation)} {s.factor:.2f}' for s in r.chain)})]"
+                for r in rel.reasons))
+        chain = list(dict.fromkeys(s.concept_id for reason in rel.reasons for s in reason.chain
+                                   if s.concept_id != card.concept.id))
+        if chain:
+            concept_pills(app, "Through", chain, focus, "why")
     era_chart(card)
 
 
 def era_chart(card: Card) -> None:
-    """The concept's score across eras for every goal, with the chosen era marked."""
-    rows = [{"year": y, "goal": goal, "p": round(p, 3)}
-            for goal, series in card.eras.items() for y, p in series]  # inline: no Arrow table
+    """The concept's score across eras for every goal, with the chosen era marked.
+
+    The data sits inside the line's layer, where Streamlit leaves it as JSON (top-level data
+    becomes an Arrow table, about 2 KB of schema), as one column per goal (vega-lite's flatten
+    and fold rebuild the rows)."""
+    goals = list(card.eras)
+    years = [y for y, _ in next(iter(card.eras.values()), [])]
+    columns = {"year": years} | {g: [round(p, 3) for _, p in card.eras[g]] for g in goals}
     st.caption("Score across eras, per goal")
     st.vega_lite_chart(None, {
-        "height": 130, "data": {"values": rows},
+        "height": 130,
         "layer": [
-            {"mark": {"type": "line", "interpolate": "monotone"},
+            {"data": {"values": [columns]},
+             "transform": [{"flatten": ["year", *goals]}, {"fold": goals, "as": ["goal", "p"]}],
+             "mark": {"type": "line", "interpolate": "monotone"},
              "encoding": {
                  "x": {"field": "year", "type": "quantitative", "title": None,
                        "axis": {"format": "d", "tickCount": 6}},
@@ -91,13 +101,13 @@ def era_chart(card: Card) -> None:
 
 def progress_buttons(app: Explorer, card: Card, nav: Nav) -> None:
     cid, known, marked = card.concept.id, card.known, card.bookmarked
-    left, right = st.columns(2)
-    if left.button("I know this" if not known else "Known ✓ (undo)", key="know",
-                   type="primary" if not known else "secondary", use_container_width=True):
+    row = st.container(horizontal=True)  # one block, where two columns took three
+    if row.button("I know this" if not known else "Known ✓ (undo)", key="know",
+                  type="primary" if not known else "secondary", width="stretch"):
         app.set_known(cid, not known, profile=nav.profile)
         st.rerun()
-    if right.button("Bookmark" if not marked else "Bookmarked ✓ (undo)", key="bookmark",
-                    use_container_width=True):
+    if row.button("Bookmark" if not marked else "Bookmarked ✓ (undo)", key="bookmark",
+                  width="stretch"):
         app.set_bookmark(cid, not marked, profile=nav.profile)
         st.rerun()
 
@@ -126,18 +136,19 @@ def card(app: Explorer, concept_id: str, nav: Nav, focus: Focus) -> None:
     st.caption(md_escape(f"{data.layer_name}{aliases} · about {concept.effort_hours:g} h to learn"))
     score(app, data, focus)
     progress_buttons(app, data, nav)
-    st.markdown(md_escape(concept.summary))
+    st.markdown(md_escape(concept.summary) + (
+        "\n\n**You may need this when:** " + "; ".join(md_escape(s) for s in concept.symptoms)
+        if concept.symptoms else ""))
     if concept.hook:
         st.info(md_escape(concept.hook), icon=":material/lightbulb:")
-    if concept.symptoms:
-        st.markdown("**You may need this when:** " + "; ".join(md_escape(s)
-                                                               for s in concept.symptoms))
     neighbour_pills(app, "Builds on", data.below, focus, "pre")
     neighbour_pills(app, "Leads to", data.above, focus, "up")
-    if data.informs:
-        st.markdown("**Decisions it informs**\n" + "\n".join(
-            f"- {md_escape(i.text)} — strength {i.strength:.0%}{evidence_links(i.evidence)}"
-            for i in data.informs[:5]))
-    if concept.references:
-        st.markdown("**References**\n" + "\n".join(f"- {md_link(r.title, r.url)}"
-                                                   for r in concept.references))
+    # One element for both lists.
+    informs = ("**Decisions it informs**\n" + "\n".join(
+        f"- {md_escape(i.text)} — strength {i.strength:.0%}{evidence_links(i.evidence)}"
+        for i in data.informs[:5])) if data.informs else ""
+    references = ("**References**\n" + "\n".join(f"- {md_link(r.title, r.url)}"
+                                                 for r in concept.references)
+                  ) if concept.references else ""
+    if informs or references:
+        st.markdown(informs + ("\n\n" if informs and references else "") + references)

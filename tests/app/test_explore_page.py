@@ -39,7 +39,7 @@ def test_clicking_a_neighbour_updates_card_and_url(app):
 def test_why_chain_is_clickable(app):
     app.query_params["concept"] = "float16"
     app.run()
-    pill(app, "why0").set_value("adam").run()
+    pill(app, "why").set_value("adam").run()
     assert heading(app) == "### Adam optimizer"
 
 

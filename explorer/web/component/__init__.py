@@ -124,6 +124,8 @@ class _Sent:
     options: str
     message: dict[str, Any]
     view: str = ""
+    ends: dict[object, tuple] | None = None  # edge id -> (from, to), of the edges held
+    wire: dict[str, Any] | None = None  # `message` as sent (see _wire)
 
 
 def _sent_key(key: str) -> str:
@@ -191,13 +193,46 @@ def _message(
             and sent.message.get("highlight") == highlight[0]
         )
         if unchanged:
-            return sent.message  # same data as last run: Streamlit has nothing new to send
+            return sent.wire  # same data as last run: Streamlit has nothing new to send
     message.update(focus=focus, height=height, highlight=highlight[0],
                    highlightLabel=highlight[1])
+    wire = _wire(message, sent.ends if sent else {})
     st.session_state[_sent_key(key)] = _Sent(
-        message["v"], node_sigs, edge_sigs, options_sig, message, view_sig
+        message["v"], node_sigs, edge_sigs, options_sig, message, view_sig,
+        {e["id"]: (e.get("from"), e.get("to")) for e in edges}, wire
     )
-    return message
+    return wire
+
+
+def _columns(items: list[Mapping[str, Any]], default_id=None) -> dict[str, Any]:
+    """Items as one header and rows (``null`` where an item lacks a key): the keys travel once
+    per message instead of once per item. An edge id equal to its default (``from→to``) is left
+    out; the browser rebuilds it."""
+    cols = list(dict.fromkeys(k for item in items for k in item))
+    rows = []
+    for item in items:
+        row = [item.get(k) for k in cols]
+        if default_id is not None and "id" in item and item["id"] == default_id(item):
+            row[cols.index("id")] = None
+        rows.append(row)
+    return {"cols": cols, "rows": rows}
+
+
+def _edge_id(edge: Mapping[str, Any]) -> str:
+    return f"{edge.get('from')}\u2192{edge.get('to')}"
+
+
+def _wire(message: dict[str, Any], ends: Mapping[object, tuple]) -> dict[str, Any]:
+    """The message as it travels: puts in columns, and no edge deletions the browser makes by
+    itself (an edge goes when one of its nodes goes). `ends` maps held edge ids to their ends."""
+    gone = set(message["nodes"]["del"])
+    out = dict(message)
+    out["nodes"] = {"put": _columns(message["nodes"]["put"]), "del": message["nodes"]["del"]}
+    out["edges"] = {
+        "put": _columns(message["edges"]["put"], _edge_id),
+        "del": [i for i in message["edges"]["del"] if not gone & set(ends.get(i, ()))],
+    }
+    return out
 
 
 def pending_click(key: str = "graph") -> str | int | None:
