@@ -22,7 +22,9 @@ VIEWS = {"map": map_view, "path": path_view, "plan": plan_view, "decisions": dec
 
 @friendly("this page")
 def main() -> None:
-    st.set_page_config(page_title="Curiosity Explorer", layout="wide")
+    # An emoji icon is a data: URL in the browser: the default favicon.png was fetched again on
+    # every rerun, the only HTTP request of a click.
+    st.set_page_config(page_title="Curiosity Explorer", page_icon="🧭", layout="wide")
     app = resources.explorer()
     if notice := app.stale_notice():  # the sources are broken: the last good graph is served
         st.warning(plain(notice))

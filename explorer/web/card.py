@@ -52,23 +52,31 @@ def score(app: Explorer, card: Card, focus: Focus) -> None:
     st.progress(min(max(rel.p, 0.0), 1.0),
                 text=f"**{rel.p:.0%}** likely to change a decision you face "
                      f"({md_escape(card.goal_name.lower())}, {card.year:g})")
-    with st.expander("Why this score", expanded=False):
-        if not rel.reasons:
-            st.caption("No decision in this graph reaches this concept for this goal and era. "
-                       "Curiosity is still a good reason to learn it.")
-        # One text and one row of the concepts the chains go through: two elements, whatever
-        # the number of reasons (each element costs a click about 100 bytes of envelope).
-        if rel.reasons:
-            st.markdown("\n\n".join(
-                f"**+{r.contribution:.0%}** · {md_escape(r.decision_text)}  \n"
-                f":gray[faced {r.frequency:.0%} of the time × reach {r.reach:.2f} ("
-                f"{' × '.join(f'{md_escape(s.relation)} {s.factor:.2f}' for s in r.chain)})]"
-                for r in rel.reasons))
-        chain = list(dict.fromkeys(s.concept_id for reason in rel.reasons for s in reason.chain
-                                   if s.concept_id != card.concept.id))
-        if chain:
-            concept_pills(app, "Through", chain, focus, "why")
+    # Rendered only while open: a click sends the reasons only to someone reading them.
+    why = st.expander("Why this score", expanded=False, key="why-open", on_change="rerun")
+    if why.open:
+        with why:
+            reasons(app, card, focus)
     era_chart(card)
+
+
+def reasons(app: Explorer, card: Card, focus: Focus) -> None:
+    """The decisions behind the score, in one text, and one row of the concepts their chains go
+    through: two elements whatever the number of reasons (an element costs ~100 bytes)."""
+    rel = card.relevance
+    if not rel.reasons:
+        st.caption("No decision in this graph reaches this concept for this goal and era. "
+                   "Curiosity is still a good reason to learn it.")
+        return
+    st.markdown("\n\n".join(
+        f"**+{r.contribution:.0%}** · {md_escape(r.decision_text)}  \n"
+        f":gray[faced {r.frequency:.0%} of the time × reach {r.reach:.2f} ("
+        f"{' × '.join(f'{md_escape(s.relation)} {s.factor:.2f}' for s in r.chain)})]"
+        for r in rel.reasons))
+    chain = list(dict.fromkeys(s.concept_id for reason in rel.reasons for s in reason.chain
+                               if s.concept_id != card.concept.id))
+    if chain:
+        concept_pills(app, "Through", chain, focus, "why")
 
 
 def era_chart(card: Card) -> None:
@@ -80,16 +88,17 @@ def era_chart(card: Card) -> None:
     goals = list(card.eras)
     years = [y for y, _ in next(iter(card.eras.values()), [])]
     columns = {"year": years} | {g: [round(p, 3) for _, p in card.eras[g]] for g in goals}
-    st.caption("Score across eras, per goal")
     st.vega_lite_chart(None, {
         "height": 130,
+        "title": {"text": "Score across eras, per goal", "fontWeight": "normal",
+                  "anchor": "start"},
         "layer": [
             {"data": {"values": [columns]},
              "transform": [{"flatten": ["year", *goals]}, {"fold": goals, "as": ["goal", "p"]}],
              "mark": {"type": "line", "interpolate": "monotone"},
              "encoding": {
                  "x": {"field": "year", "type": "quantitative", "title": None,
-                       "axis": {"format": "d", "tickCount": 6}},
+                       "axis": {"format": "d"}},
                  "y": {"field": "p", "type": "quantitative", "title": None,
                        "axis": {"format": "%", "tickCount": 3}, "scale": {"domain": [0, 1]}},
                  "color": {"field": "goal", "type": "nominal",
@@ -131,9 +140,11 @@ def evidence_links(evidence) -> str:
 def card(app: Explorer, concept_id: str, nav: Nav, focus: Focus) -> None:
     data = app.card(concept_id, nav.goal, nav.era, nav.profile)
     concept = data.concept
-    st.markdown(f"### {md_escape(concept.name)}")
     aliases = f" · also: {', '.join(concept.aliases)}" if concept.aliases else ""
-    st.caption(md_escape(f"{data.layer_name}{aliases} · about {concept.effort_hours:g} h to learn"))
+    # The name and the line under it in one element (the line as a small grey caption).
+    st.markdown(f"### {md_escape(concept.name)}\n:small[:gray["
+                + md_escape(f"{data.layer_name}{aliases} · about {concept.effort_hours:g} h "
+                            "to learn") + "]]")
     score(app, data, focus)
     progress_buttons(app, data, nav)
     st.markdown(md_escape(concept.summary) + (
@@ -143,12 +154,11 @@ def card(app: Explorer, concept_id: str, nav: Nav, focus: Focus) -> None:
         st.info(md_escape(concept.hook), icon=":material/lightbulb:")
     neighbour_pills(app, "Builds on", data.below, focus, "pre")
     neighbour_pills(app, "Leads to", data.above, focus, "up")
-    # One element for both lists.
     informs = ("**Decisions it informs**\n" + "\n".join(
         f"- {md_escape(i.text)} — strength {i.strength:.0%}{evidence_links(i.evidence)}"
         for i in data.informs[:5])) if data.informs else ""
     references = ("**References**\n" + "\n".join(f"- {md_link(r.title, r.url)}"
                                                  for r in concept.references)
                   ) if concept.references else ""
-    if informs or references:
+    if informs or references:  # one element for both lists
         st.markdown(informs + ("\n\n" if informs and references else "") + references)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def heading(at) -> str:
-    found = [m.value for m in at.markdown if m.value.startswith("### ")]
+    """The card's title line (the same element carries the small line under it)."""
+    found = [m.value.split("\n")[0] for m in at.markdown if m.value.startswith("### ")]
     assert found, (at.exception, [m.value for m in at.markdown], [e.value for e in at.error])
     return found[0]
 
@@ -38,6 +39,9 @@ def test_clicking_a_neighbour_updates_card_and_url(app):
 
 def test_why_chain_is_clickable(app):
     app.query_params["concept"] = "float16"
+    app.run()
+    assert not [p for p in app.button_group if p.key == "why"]  # closed: not even sent
+    app.session_state["why-open"] = True  # what opening the expander does
     app.run()
     pill(app, "why").set_value("adam").run()
     assert heading(app) == "### Adam optimizer"

@@ -160,13 +160,16 @@ function indexView(g) {
 
 // Items travel as { cols, rows } (keys once per message, null where an item lacks a key); an
 // edge without an id gets its default one, from→to.
-function rows(put) {
+// Coded columns hold indices into the message's string table.
+function rows(put, strings = []) {
   if (Array.isArray(put)) return put;
   if (!put || !Array.isArray(put.cols)) return [];
+  const coded = new Set(put.coded ?? []);
   return put.rows.map((row) => {
     const item = {};
     put.cols.forEach((k, i) => {
-      if (row[i] !== null && row[i] !== undefined) item[k] = row[i];
+      const v = row[i];
+      if (v !== null && v !== undefined) item[k] = coded.has(k) ? strings[v] : v;
     });
     if (item.id === undefined && item.from !== undefined) item.id = `${item.from}\u2192${item.to}`;
     return item;
@@ -200,8 +203,8 @@ function expandNode(g, raw) {
 
 // Split a message part into removed ids, added items and changed items. `held` maps each id in
 // the DataSet to the signature, keys and raw item it came from.
-function plan(held, part, complete, expand = (r) => r) {
-  const put = rows(part?.put).map(expand);
+function plan(held, part, complete, expand = (r) => r, strings = []) {
+  const put = rows(part?.put, strings).map(expand);
   const putIds = new Set(put.map((r) => r.id));
   const removed = complete
     ? [...held.keys()].filter((id) => !putIds.has(id))
@@ -757,8 +760,9 @@ function create(root, msg) {
   g.rawOptions = msg.options;
   g.options = options(g, msg.options);
   g.focus = msg.focus ?? null; // known before the edges are styled
-  g.nodes.add(plan(g.heldNodes, msg.nodes, true, (r) => expandNode(g, r)).added.map((r) => toVisItem(g, r)));
-  g.edges.add(plan(g.heldEdges, msg.edges, true).added.map((r) => toVisItem(g, r)));
+  const strings = msg.strings ?? [];
+  g.nodes.add(plan(g.heldNodes, msg.nodes, true, (r) => expandNode(g, r), strings).added.map((r) => toVisItem(g, r)));
+  g.edges.add(plan(g.heldEdges, msg.edges, true, undefined, strings).added.map((r) => toVisItem(g, r)));
   const network = new Network(stage, { nodes: g.nodes, edges: g.edges }, g.options);
   g.network = network;
   buildControls(g);
@@ -856,7 +860,8 @@ function update(g, msg) {
     g.network.setOptions(g.ready ? merge(g.options, { physics: { enabled: false } }) : g.options);
   }
   if (msg.options !== undefined) g.rawOptions = msg.options;
-  const nodes = plan(g.heldNodes, msg.nodes, complete, (r) => expandNode(g, r));
+  const strings = msg.strings ?? [];
+  const nodes = plan(g.heldNodes, msg.nodes, complete, (r) => expandNode(g, r), strings);
   // An edge goes with either of its nodes: Python does not list those deletions.
   if (!complete && nodes.removed.length) {
     const gone = new Set(nodes.removed);
@@ -867,7 +872,7 @@ function update(g, msg) {
   }
   g.previousFocus = g.focus;
   g.focus = msg.focus ?? null; // edges are styled against the new focus
-  const edges = plan(g.heldEdges, msg.edges, complete);
+  const edges = plan(g.heldEdges, msg.edges, complete, undefined, strings);
 
   g.edges.remove(edges.removed);
   g.nodes.remove(nodes.removed);
@@ -1030,9 +1035,18 @@ function destroy(root, g) {
   g.network.destroy();
 }
 
+// Python sends the message as compact JSON bytes (a dict would travel with spaces).
+function parseData(data) {
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+    return JSON.parse(new TextDecoder().decode(data));
+  }
+  if (typeof data === "string") return JSON.parse(data);
+  return data ?? {};
+}
+
 export default function mountGraph(component) {
   const { data, parentElement, setTriggerValue } = component;
-  const msg = data ?? {};
+  const msg = parseData(data);
   let g = graphs.get(parentElement);
   if (g) g.setTrigger = setTriggerValue;
 
