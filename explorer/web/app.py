@@ -16,6 +16,9 @@ from explorer.web.search_box import search_box
 from explorer.web.sidebar import sidebar
 from explorer.web.text import plain
 
+# The embedding model (torch, seconds of import) warms this long after the first run of the
+# first session, so the first paint never waits for it.
+WARM_AFTER_S = 2.0
 VIEWS = {"map": map_view, "path": path_view, "plan": plan_view, "decisions": decisions_view,
          "progress": progress_view}
 
@@ -47,3 +50,4 @@ def main() -> None:
         VIEWS[nav.view](app, nav, focus)
     state.write(nav)
     record_visit(nav)
+    app.warm_search(after_s=WARM_AFTER_S)
