@@ -27,6 +27,7 @@ from explorer import settings
 from explorer.domain import atlas as _atlas
 from explorer.domain import relations as _relations
 from explorer.domain.errors import BadInput, UnknownConcept
+from explorer.domain.limits import MAX_UPLOAD_BYTES
 from explorer.domain.loader import YEAR_RANGE, GraphError, load_graph
 from explorer.domain.model import Concept, Decision, Evidence, Graph
 from explorer.domain.network import leads_to, neighborhood, prerequisites
@@ -36,7 +37,6 @@ from explorer.domain.progress import DEFAULT_PROFILE, Summary
 from explorer.domain.progress import check as check_progress
 from explorer.domain.relevance import Relevance, Scores, decision_relevance, relevance_over_years
 from explorer.domain.wander import Suggestion, suggest, surprise_me
-from explorer.interchange.limits import MAX_UPLOAD_BYTES
 from explorer.interchange.problems import ImportFailed
 from explorer.storage.graph_store import BuildRefused
 from explorer.storage.progress import ProgressError, ProgressStore, open_progress

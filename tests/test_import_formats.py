@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.interchange import limits
+from explorer.domain import limits
 from explorer.interchange.importer import import_graph
 from explorer.interchange.mapping import Options
 from explorer.interchange.problems import ImportFailed
@@ -164,9 +164,9 @@ def test_obsidian_example_vault(tmp_path):
 
 
 def test_limits_give_clear_errors(tmp_path, monkeypatch):
-    cases = [("MAX_FILE_BYTES", 100, "spreadsheet-edges.csv", "csv",
+    cases = [("IMPORT_FILE_BYTES", 100, "spreadsheet-edges.csv", "csv",
               r"spreadsheet-edges.csv: file is [\d,]+ bytes; the limit is 100"),
-             ("MAX_NODES", 3, "gephi.graphml", "graphml", "4 nodes; the limit is 3"),
+             ("MAX_CONCEPTS", 3, "gephi.graphml", "graphml", "4 nodes; the limit is 3"),
              ("MAX_XML_DEPTH", 2, "gephi.graphml", "graphml", "nested deeper than 2")]
     for i, (name, value, source, fmt, message) in enumerate(cases):
         with monkeypatch.context() as m:

@@ -76,6 +76,47 @@ def test_bad_input_is_refused() -> None:
         assert p.known("ann") == set()
 
 
+def test_decision_frequencies_per_profile_set_replace_and_reset() -> None:
+    with SQLiteProgress(clock=Clock()) as p:
+        assert p.decision_frequencies("ann") == {}
+        p.set_decision_frequency("ann", "training-loss-diverges", 0.0)
+        p.set_decision_frequency("ann", "pick-a-precision", 0.4)
+        p.set_decision_frequency("ann", "pick-a-precision", 0.8)  # replaces, one row
+        p.set_decision_frequency("bob", "pick-a-precision", 1)
+        assert p.decision_frequencies("ann") == {"pick-a-precision": 0.8,
+                                                 "training-loss-diverges": 0.0}
+        assert p.decision_frequencies("bob") == {"pick-a-precision": 1.0}
+        p.reset_decision_frequency("ann", "pick-a-precision")
+        p.reset_decision_frequency("ann", "pick-a-precision")  # twice is once
+        p.reset_decision_frequency("ann", "never-set")
+        assert p.decision_frequencies("ann") == {"training-loss-diverges": 0.0}
+        assert p.profiles() == ["ann", "bob"]  # a profile with only frequencies is listed
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (1.5, "number from 0 to 1, not '1.5'"), (-0.1, "number from 0 to 1"),
+    (float("nan"), "number from 0 to 1, not 'nan'"), ("often", "number from 0 to 1, not 'often'"),
+])
+def test_a_bad_decision_frequency_is_refused_and_nothing_written(value, message) -> None:
+    with SQLiteProgress() as p:
+        p.set_decision_frequency("ann", "d1", 0.3)
+        with pytest.raises(ValueError, match=f"decision 'd1' is a {message}"):
+            p.set_decision_frequency("ann", "d1", value)
+        with pytest.raises(ValueError, match="decision id has 1 to"):
+            p.set_decision_frequency("ann", "", 0.5)
+        with pytest.raises(ValueError, match="profile name"):
+            p.reset_decision_frequency("", "d1")
+        assert p.decision_frequencies("ann") == {"d1": 0.3}
+
+
+def test_decision_frequencies_outlive_the_file_being_reopened(tmp_path: Path) -> None:
+    path = tmp_path / "progress.sqlite"
+    with SQLiteProgress(path) as p:
+        p.set_decision_frequency("ann", "gone-decision", 0.1)
+    with SQLiteProgress(path) as p:
+        assert p.decision_frequencies("ann") == {"gone-decision": 0.1}
+
+
 def test_summary_by_layer_and_orphans(tiny_graph: Graph) -> None:
     with SQLiteProgress() as p:
         p.mark_known("ann", "momentum", "adam", "floating-point", "gone-concept")

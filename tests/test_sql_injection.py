@@ -1,4 +1,5 @@
-"""No SQL injection (issue 14, item 2 of the issue; DESIGN §11 "all SQL takes parameters").
+"""No SQL injection: every query takes parameters (docs/ARCHITECTURE.md, "Security rules
+the code keeps").
 
 Static: in `explorer/storage/` and `explorer/search/`, no SQL text is built from a value. An
 f-string, `.format` or `%` whose text starts like a SQL statement may interpolate only the

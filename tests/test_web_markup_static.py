@@ -1,4 +1,5 @@
-"""Static checks that the page never turns data into markup (DESIGN §11).
+"""Static checks that the page never turns data into markup (docs/ARCHITECTURE.md,
+"Security rules the code keeps").
 
 1. No raw HTML: `unsafe_allow_html`, `st.html`, `components.html` (v1) or any `.html(...)`
    call appears nowhere in the front end, except in the one audited module `explorer/web/text.py`

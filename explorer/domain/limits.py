@@ -34,6 +34,17 @@ TEXT_LIMITS = {"id": 80, "name": 120, "alias": 120, "summary": 1_200, "hook": 60
                "text": 600, "extra": 2_000}
 MAX_EXTRA_KEYS = 50  # foreign attributes kept per concept (`extra`, from imports)
 
+# --- imports of foreign formats (docs/FORMATS.md; checked before a file is parsed) ------------
+# What an import writes must then pass every limit above; these stop a hostile or broken CSV,
+# GraphML, GEXF or vault before parsing it costs anything. Nodes are bounded by MAX_CONCEPTS.
+IMPORT_FILE_BYTES = 20_000_000  # one source file (a CSV, a GraphML, one note)
+IMPORT_TOTAL_BYTES = 100_000_000  # everything one import reads (a whole vault)
+MAX_UPLOAD_BYTES = 5_000_000  # a file uploaded in the page
+MAX_EDGES = 1_000_000
+MAX_NOTES = 20_000  # notes in one Obsidian vault
+MAX_CELL_CHARS = 20_000  # any one attribute value, before the field limits apply
+MAX_XML_DEPTH = 64  # nesting of a GraphML or GEXF document
+
 # --- queries --------------------------------------------------------------------------------
 # Longer search queries are cut here (the model reads 256 tokens at most anyway) and the search
 # result says so.

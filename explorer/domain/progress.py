@@ -7,6 +7,7 @@ no longer in the graph are listed as orphaned, never dropped.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -16,6 +17,10 @@ from explorer.domain.model import Graph
 DEFAULT_PROFILE = "me"
 MAX_PROFILE = 64
 MAX_ID = 200
+
+# How often a person says they face a decision, as the number the score uses (0..1): the words
+# a person picks in the Decisions view or types on the command line; a number is taken as is.
+FREQUENCY_WORDS: dict[str, float] = {"never": 0.0, "rarely": 0.1, "sometimes": 0.4, "often": 0.8}
 
 
 @dataclass(frozen=True)
@@ -51,13 +56,43 @@ class Summary:
         return data
 
 
-def check(profile: str, concept_ids=()) -> None:
+def check(profile: str, concept_ids=(), what: str = "concept") -> None:
     """Reject a profile or id outside the stored bounds, naming which and why."""
     if not profile or len(profile) > MAX_PROFILE:
         raise BadInput(f"a profile name has 1 to {MAX_PROFILE} characters, not {len(profile)}")
     for cid in concept_ids:
         if not cid or len(cid) > MAX_ID:
-            raise BadInput(f"a concept id has 1 to {MAX_ID} characters: {cid[:40]!r}")
+            raise BadInput(f"a {what} id has 1 to {MAX_ID} characters: {cid[:40]!r}")
+
+
+def check_frequency(decision_id: str, value: float) -> float:
+    """A decision frequency is a finite number from 0 to 1; the message names the decision."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or not 0.0 <= number <= 1.0:
+        raise BadInput(f"the frequency of decision {decision_id[:40]!r} is a number from 0 to 1, "
+                       f"not {str(value)[:40]!r}")
+    return number
+
+
+def parse_frequency(decision_id: str, text: str) -> float:
+    """'never', 'rarely', 'sometimes', 'often' (see FREQUENCY_WORDS) or a number from 0 to 1.
+
+    >>> parse_frequency("d", "Often"), parse_frequency("d", "0.25")
+    (0.8, 0.25)
+    """
+    word = str(text).strip().lower()
+    if word in FREQUENCY_WORDS:
+        return FREQUENCY_WORDS[word]
+    try:
+        number = float(word)
+    except ValueError:
+        raise BadInput(f"the frequency of decision {decision_id[:40]!r} is one of "
+                       f"{', '.join(FREQUENCY_WORDS)} or a number from 0 to 1, "
+                       f"not {str(text)[:40]!r}") from None
+    return check_frequency(decision_id, number)
 
 
 def summarize(profile: str, graph: Graph, known: set[str], bookmarks: list[str],

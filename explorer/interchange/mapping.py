@@ -16,9 +16,8 @@ from typing import Any
 
 import networkx as nx
 
-from explorer.domain import relations
+from explorer.domain import limits, relations
 from explorer.domain.loader import ID_RE, TEXT_LIMITS, YEAR_RANGE
-from explorer.interchange import limits
 from explorer.interchange.problems import Problems, Where
 
 DEFAULT_LAYER = ("imported", "Imported")
@@ -328,9 +327,9 @@ def layer_order(layers: dict[str, str], concepts: dict[str, dict]) -> list[str]:
 def map_graph(raw: RawGraph, options: Options = DEFAULT_OPTIONS) -> tuple[Documents, Problems]:
     """The documents for `raw`, and every problem found (located), all at once."""
     problems = Problems()
-    if len(raw.nodes) > limits.MAX_NODES:
+    if len(raw.nodes) > limits.MAX_CONCEPTS:
         problems.add(raw.nodes[0].at, f"{len(raw.nodes):,} nodes; the limit is "
-                                      f"{limits.MAX_NODES:,}")
+                                      f"{limits.MAX_CONCEPTS:,}")
         return Documents(), problems
     if len(raw.edges) > limits.MAX_EDGES:
         problems.add(raw.edges[0].at, f"{len(raw.edges):,} edges; the limit is "

@@ -13,7 +13,7 @@ import csv
 import io
 from pathlib import Path
 
-from explorer.interchange import limits
+from explorer.domain import limits
 from explorer.interchange.mapping import (
     EDGE_FIELDS,
     NODE_FIELDS,
@@ -54,8 +54,8 @@ def read_bytes(path: Path, problems: Problems) -> bytes | None:
     except OSError as exc:
         problems.add(where, f"cannot read: {exc.strerror}")
         return None
-    if size > limits.MAX_FILE_BYTES:
-        problems.add(where, f"file is {size:,} bytes; the limit is {limits.MAX_FILE_BYTES:,}")
+    if size > limits.IMPORT_FILE_BYTES:
+        problems.add(where, f"file is {size:,} bytes; the limit is {limits.IMPORT_FILE_BYTES:,}")
         return None
     return path.read_bytes()
 

@@ -18,8 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from explorer.domain import relations
-from explorer.interchange import limits
+from explorer.domain import limits, relations
 from explorer.interchange.mapping import RawGraph, RawNode
 from explorer.interchange.problems import Problems, Where
 from explorer.interchange.read_csv import decode, read_bytes
@@ -144,9 +143,9 @@ def read(paths: list[Path]) -> tuple[RawGraph, Problems]:
                                             f"{limits.MAX_NOTES:,}")
             continue
         total = sum(p.stat().st_size for p in notes)
-        if total > limits.MAX_TOTAL_BYTES:
+        if total > limits.IMPORT_TOTAL_BYTES:
             problems.add(Where(vault.name), f"the notes take {total:,} bytes; the limit is "
-                                            f"{limits.MAX_TOTAL_BYTES:,}")
+                                            f"{limits.IMPORT_TOTAL_BYTES:,}")
             continue
         if not notes:
             problems.add(Where(vault.name), "no notes (*.md) in this folder")

@@ -14,7 +14,7 @@ from pathlib import Path
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-from explorer.interchange import limits
+from explorer.domain import limits
 from explorer.interchange.mapping import RawEdge, RawGraph, RawNode
 from explorer.interchange.problems import Problems, Where
 from explorer.interchange.read_csv import read_bytes
@@ -92,7 +92,7 @@ def _text(el: ET.Element) -> str:
 
 
 def _check_counts(name: str, raw: RawGraph, problems: Problems, root: _Element) -> bool:
-    for what, items, limit in (("nodes", raw.nodes, limits.MAX_NODES),
+    for what, items, limit in (("nodes", raw.nodes, limits.MAX_CONCEPTS),
                                ("edges", raw.edges, limits.MAX_EDGES)):
         if len(items) > limit:
             problems.add(Where(name, root.line), f"{len(items):,} {what}; the limit is "
@@ -148,7 +148,7 @@ def read_graphml(path: Path, raw: RawGraph, problems: Problems) -> None:
             attrs, _ = data(el, "edge")
             raw.edges.append(RawEdge(el.get("source", ""), el.get("target", ""), attrs,
                                      Where(name, el.line)))
-        if len(raw.nodes) + len(raw.edges) > limits.MAX_NODES + limits.MAX_EDGES:
+        if len(raw.nodes) + len(raw.edges) > limits.MAX_CONCEPTS + limits.MAX_EDGES:
             break
     _check_counts(name, raw, problems, root)
 
@@ -201,7 +201,7 @@ def read_gexf(path: Path, raw: RawGraph, problems: Problems) -> None:
                     attrs.setdefault(extra, el.get(extra))
             raw.edges.append(RawEdge(el.get("source", ""), el.get("target", ""), attrs,
                                      Where(name, el.line)))
-        if len(raw.nodes) + len(raw.edges) > limits.MAX_NODES + limits.MAX_EDGES:
+        if len(raw.nodes) + len(raw.edges) > limits.MAX_CONCEPTS + limits.MAX_EDGES:
             break
     _check_counts(name, raw, problems, root)
 

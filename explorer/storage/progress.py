@@ -1,4 +1,5 @@
-"""Progress per profile (known concepts, bookmarks, visits) behind one interface.
+"""Progress per profile (known concepts, bookmarks, visits, decision frequencies) behind one
+interface.
 
 `ProgressStore` is what the use-case layer talks to; `SQLiteProgress` is the local default. It
 uses the standard library's sqlite3 in WAL mode with a busy timeout, so the app, the CLI and
@@ -26,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from explorer.domain.model import Graph
-from explorer.domain.progress import Summary, Visit, check, summarize
+from explorer.domain.progress import Summary, Visit, check, check_frequency, summarize
 from explorer.storage import migrations, sqlite_guard
 
 log = logging.getLogger("explorer.progress")
@@ -52,6 +53,14 @@ MIGRATIONS: tuple[migrations.Migration, ...] = (
         "db_id TEXT NOT NULL, writes INTEGER NOT NULL)",
         "INSERT INTO store_identity VALUES (1, lower(hex(randomblob(16))), 0)",
     )),
+    # How often a profile says it faces a decision (0..1), in place of its goal's frequency.
+    # Keyed by decision id and never checked against the graph: a rebuild that drops the
+    # decision leaves the row, listed as orphaned.
+    (3, "m003_decision_frequencies", (
+        "CREATE TABLE decision_frequencies (profile TEXT NOT NULL, decision_id TEXT NOT NULL, "
+        "frequency REAL NOT NULL CHECK (frequency >= 0 AND frequency <= 1), "
+        "set_at TIMESTAMP, PRIMARY KEY (profile, decision_id))",
+    )),
 )
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 TABLES = ("known", "bookmarks", "visits")
@@ -66,8 +75,9 @@ def utc_now() -> datetime:
 
 
 class ProgressStore(abc.ABC):
-    """Known concepts, bookmarks and visits per profile. Implementations must make every write
-    atomic and idempotent (marking twice is marking once) and be safe to share across threads."""
+    """Known concepts, bookmarks, visits and decision frequencies per profile. Implementations
+    must make every write atomic and idempotent (marking twice is marking once) and be safe to
+    share across threads."""
 
     @abc.abstractmethod
     def _add(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None: ...
@@ -90,7 +100,23 @@ class ProgressStore(abc.ABC):
         """Visited concepts, most recent first."""
 
     @abc.abstractmethod
-    def profiles(self) -> list[str]: ...
+    def decision_frequencies(self, profile: str) -> dict[str, float]:
+        """The frequencies this profile has set, by decision id (ids no longer in the graph
+        included); decisions it has not set are absent."""
+
+    @abc.abstractmethod
+    def set_decision_frequency(self, profile: str, decision_id: str, value: float) -> None:
+        """Set (or replace) how often `profile` faces `decision_id`: a number from 0 to 1,
+        checked with `domain.progress.check_frequency` before anything is written."""
+
+    @abc.abstractmethod
+    def reset_decision_frequency(self, profile: str, decision_id: str) -> None:
+        """Forget the profile's frequency for `decision_id` (the goal's applies again);
+        resetting one never set does nothing."""
+
+    @abc.abstractmethod
+    def profiles(self) -> list[str]:
+        """Every profile with any progress: known, bookmarks, visits or decision frequencies."""
 
     @abc.abstractmethod
     def close(self) -> None:
@@ -260,10 +286,29 @@ class SQLiteProgress(ProgressStore):
             "SELECT concept_id, times, last_at FROM visits WHERE profile = ? "
             "ORDER BY last_at DESC, concept_id", (profile,))]
 
+    def decision_frequencies(self, profile: str) -> dict[str, float]:
+        return {d: float(f) for d, f in self._read(
+            "SELECT decision_id, frequency FROM decision_frequencies WHERE profile = ? "
+            "ORDER BY decision_id", (profile,))}
+
+    def set_decision_frequency(self, profile: str, decision_id: str, value: float) -> None:
+        check(profile, [decision_id], "decision")
+        number = check_frequency(decision_id, value)
+        self.write([(
+            "INSERT INTO decision_frequencies VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "frequency = excluded.frequency, set_at = excluded.set_at",
+            (profile, decision_id, number, self.clock()))])
+
+    def reset_decision_frequency(self, profile: str, decision_id: str) -> None:
+        check(profile, [decision_id], "decision")
+        self.write([("DELETE FROM decision_frequencies WHERE profile = ? AND decision_id = ?",
+                     (profile, decision_id))])
+
     def profiles(self) -> list[str]:
         return [r[0] for r in self._read(
             "SELECT profile FROM known UNION SELECT profile FROM bookmarks "
-            "UNION SELECT profile FROM visits ORDER BY profile")]
+            "UNION SELECT profile FROM visits UNION SELECT profile FROM decision_frequencies "
+            "ORDER BY profile")]
 
     def imports(self) -> list[tuple[str, int]]:
         return self._read("SELECT source, rows FROM imports ORDER BY source")
