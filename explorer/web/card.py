@@ -57,7 +57,12 @@ def score(app: Explorer, card: Card, focus: Focus) -> None:
     if why.open:
         with why:
             reasons(app, card, focus)
-    era_chart(card)
+    # The chart, too, only while open: vega-lite is a megabyte of JavaScript that a fresh page
+    # would otherwise parse before the graph could draw, and its spec 1.3 KB on every click.
+    eras = st.expander("Score across eras, per goal", key="eras-open", on_change="rerun")
+    if eras.open:
+        with eras:
+            era_chart(card)
 
 
 def reasons(app: Explorer, card: Card, focus: Focus) -> None:
@@ -90,8 +95,6 @@ def era_chart(card: Card) -> None:
     columns = {"year": years} | {g: [round(p, 3) for _, p in card.eras[g]] for g in goals}
     st.vega_lite_chart(None, {
         "height": 130,
-        "title": {"text": "Score across eras, per goal", "fontWeight": "normal",
-                  "anchor": "start"},
         "layer": [
             {"data": {"values": [columns]},
              "transform": [{"flatten": ["year", *goals]}, {"fold": goals, "as": ["goal", "p"]}],

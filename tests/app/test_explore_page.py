@@ -86,3 +86,12 @@ def test_hostile_queries_return_normally(app):
     for query in ("'; DROP TABLE concepts; --", "x" * 10_000, "🔥💥 NaN", "\x00\x07bell"):
         app.text_input(key="q").input(query[:2_000]).run()
         assert not app.exception, query[:20]
+
+
+def test_the_era_chart_is_drawn_when_opened(app):
+    app.query_params["concept"] = "adam"
+    app.run()
+    assert not app.get("vega_lite_chart")  # closed: neither drawn nor sent
+    app.session_state["eras-open"] = True  # what opening the expander does
+    app.run()
+    assert not app.exception and len(app.get("vega_lite_chart")) == 1
