@@ -100,16 +100,22 @@ def cmd_build(args: argparse.Namespace) -> int:
 @command("show")
 def cmd_show(args: argparse.Namespace) -> int:
     app = open_app()
-    data = app.concept_json(args.id)
+    data = app.concept_json(args.id, args.year, args.profile)
     concept = app.concept(args.id)
 
     def text() -> str:
         lines = [f"{concept.name} [{concept.layer}]  ({concept.id})", "", concept.summary]
-        lines += ["", f"Decision relevance in {usecases.default_year()}: " + ", ".join(
+        year = usecases.default_year() if args.year is None else args.year
+        lines += ["", f"Decision relevance in {year:g}: " + ", ".join(
             f"{goal} {r['p']:.0%}" for goal, r in data["relevance"].items())]
+        if data.get("not_yet"):
+            lines.append(f"  ({data['not_yet']})")
+        rel = data["relevance"].get(DEFAULT_GOAL)
+        if rel and rel["why"]:
+            lines += [f"  {DEFAULT_GOAL} because: {why}" for why in rel["why"]]
         if concept.hook:
             lines += ["", f"Hook: {concept.hook}"]
-        sections = [(r.label.capitalize(), data[r.name]) for r in usecases.relations()]
+        sections = [(r.heading_for(True), data[r.name]) for r in usecases.relations()]
         for title, items in [*sections, ("Leads to", data["leads_to"])]:
             if items:
                 lines += ["", f"{title}:"] + [f"  - {i['id']}: {i['why']}" for i in items]
@@ -143,9 +149,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_relevance(args: argparse.Namespace) -> int:
     if args.top is not None and args.top < 1:
         raise UserError("--top must be at least 1")
-    ranked = open_app().ranking(args.goal, args.year, top=args.top)
-    rows = [{"id": r.id, "name": r.name, "layer": r.layer, "p": r.p, "why": r.why}
-            for r in ranked]
+    ranked = open_app().ranking(args.goal, args.year, top=args.top, profile=args.profile)
+    rows = [r.to_dict() for r in ranked]
 
     def text() -> str:
         lines = []
@@ -180,7 +185,7 @@ def cmd_path(args: argparse.Namespace) -> int:
 @command("plan")
 def cmd_plan(args: argparse.Namespace) -> int:
     app = open_app()
-    result = app.plan(args.target, goal=args.goal, profile=args.profile,
+    result = app.plan(args.target, goal=args.goal, year=args.year, profile=args.profile,
                       also_known=tuple(_ids(args.known)))
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -223,6 +228,43 @@ def cmd_progress(args: argparse.Namespace) -> int:
         return "\n".join(lines)
 
     emit(data, args.json, text)
+    return 0
+
+
+@command("decisions")
+def cmd_decisions(args: argparse.Namespace) -> int:
+    if args.action != "list" and not args.id:
+        raise UserError(f"`explorer decisions {args.action}` needs a decision id")
+    if args.action == "set" and args.frequency is None:
+        words = ", ".join(usecases.Explorer.frequency_words())
+        raise UserError(f"`explorer decisions set {args.id}` needs a FREQUENCY: {words} "
+                        "or a number from 0 to 1")
+    if args.action != "set" and args.frequency is not None:
+        raise UserError(f"`explorer decisions {args.action}` takes no FREQUENCY")
+    app = open_app()
+    if args.action == "set":
+        value = app.set_decision_frequency(args.id, args.frequency, profile=args.profile)
+        print(f"{args.profile} faces {args.id} with frequency {value:g}", file=sys.stderr)
+        return 0
+    if args.action == "reset":
+        app.reset_decision_frequency(args.id, profile=args.profile)
+        print(f"{args.profile}: {args.id} back to the goal's frequency", file=sys.stderr)
+        return 0
+    listing = app.decision_list(args.goal, args.profile)
+
+    def text() -> str:
+        lines = []
+        for r in listing.rows:
+            mark = "*" if r.own is not None else " "
+            lines.append(f"{r.frequency:5.0%}{mark} {r.decision.id}  {r.decision.text}")
+        if any(r.own is not None for r in listing.rows):
+            lines.append(f"* set by profile {args.profile} (the goal's frequency otherwise)")
+        if listing.orphaned:
+            lines.append("orphaned (not in the graph any more): " + ", ".join(
+                f"{d} {f:g}" for d, f in listing.orphaned.items()))
+        return "\n".join(lines)
+
+    emit(listing.to_dict(), args.json, text)
     return 0
 
 
@@ -354,6 +396,9 @@ def parser() -> argparse.ArgumentParser:
                    help="do not load the embedding model; use cached vectors only")
     s = sub.add_parser("show", help="one concept, every field")
     s.add_argument("id")
+    s.add_argument("--year", type=finite, help="the era (default: this year)")
+    s.add_argument("--profile", default=DEFAULT_PROFILE,
+                   help="whose decision frequencies to score with")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("neighbors", help="concepts within N hops")
     s.add_argument("id")
@@ -370,6 +415,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--profile", default=DEFAULT_PROFILE, help="whose known concepts to skip")
     s.add_argument("--known", help="more known concept ids, comma-separated")
     s.add_argument("--goal", default=DEFAULT_GOAL, help="goal for the relevance scores")
+    s.add_argument("--year", type=finite, help="the era (default: this year)")
     s.add_argument("--format", choices=("md", "json"), default="md")
     s = sub.add_parser("wander", help="three next steps from a concept")
     s.add_argument("id")
@@ -397,6 +443,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--goal", default=DEFAULT_GOAL, help="build, architect, interview or research")
     s.add_argument("--year", type=finite, help="the era (default: this year)")
     s.add_argument("--top", type=int, help="only the N most relevant (default: all)")
+    s.add_argument("--profile", default=DEFAULT_PROFILE,
+                   help="whose decision frequencies to score with")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("decisions", help="the decisions a profile faces, and how often: list, "
+                       "set ID FREQUENCY (never, rarely, sometimes, often or 0..1), reset ID")
+    s.add_argument("action", choices=("list", "set", "reset"))
+    s.add_argument("id", nargs="?")
+    s.add_argument("frequency", nargs="?")
+    s.add_argument("--goal", help="only this goal's decisions (default: every decision)")
+    s.add_argument("--profile", default=DEFAULT_PROFILE)
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("bench", help="measure speed budgets (docs/ARCHITECTURE.md) on this machine")
     s.add_argument("--synthetic", default="100000", metavar="N[,M…]",

@@ -28,7 +28,8 @@ SETTINGS = (
     Setting("EXPLORER_DB", str(PROJECT_ROOT / "data" / "graph.duckdb"),
             "The built graph database (git-ignored; rebuilt from EXPLORER_DATA when stale)."),
     Setting("EXPLORER_PROGRESS", str(PROJECT_ROOT / "data" / "progress.sqlite"),
-            "Progress (known concepts, bookmarks, visits) per profile, in SQLite: the app, the "
+            "Progress (known concepts, bookmarks, visits, own decision frequencies) per "
+            "profile, in SQLite: the app, the "
             "CLI and several app processes share it; never touched by builds. An older "
             "progress.duckdb beside it is imported once."),
     Setting("EXPLORER_GRAPHS", str(PROJECT_ROOT / "data" / "graphs"),

@@ -5,16 +5,19 @@ assembles services itself, so both give the same answer to the same question wit
 defaults. `open_explorer()` is the one place that reads the environment (`explorer.settings`).
 
 An `Explorer` is safe to share between threads (Streamlit sessions): the graph is immutable, the
-store and progress take a connection or cursor per thread, scores are cached per (goal, year)
-behind a lock, and the search model loads once in the background.
+store and progress take a connection or cursor per thread, scores are kept in a bounded
+`functools.lru_cache` keyed by (goal, year, the profile's own decision frequencies), and the
+search model loads once in the background.
 """
 
 from __future__ import annotations
 
+import difflib
+import functools
 import numbers
+import statistics
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -33,10 +36,18 @@ from explorer.domain.model import Concept, Decision, Evidence, Graph
 from explorer.domain.network import leads_to, neighborhood, prerequisites
 from explorer.domain.paths import NoPath, PathStep, connect, road
 from explorer.domain.plan import Plan, learning_plan, plan_markdown
-from explorer.domain.progress import DEFAULT_PROFILE, Summary
+from explorer.domain.progress import (
+    DEFAULT_PROFILE,
+    FREQUENCY_WORDS,
+    Summary,
+    frequency_word,
+    nearest_frequency_word,
+    parse_frequency,
+)
 from explorer.domain.progress import check as check_progress
+from explorer.domain.reach import percent
 from explorer.domain.relevance import Relevance, Scores, decision_relevance, relevance_over_years
-from explorer.domain.wander import Suggestion, suggest, surprise_me
+from explorer.domain.wander import HubShare, Suggestion, hub_shares, suggest, surprise_me
 from explorer.interchange.problems import ImportFailed
 from explorer.storage.graph_store import BuildRefused
 from explorer.storage.progress import ProgressError, ProgressStore, open_progress
@@ -52,6 +63,8 @@ DEFAULT_CURIOSITY = 0.5
 ERA_RANGE = (1980, 2030)
 ERA_TICKS = tuple(range(ERA_RANGE[0], ERA_RANGE[1] + 1, 10))
 CARD_LIST_LIMIT = 12  # neighbours listed per relation on a card, the most relevant first
+CARD_TOP_REASONS = 3  # contributions a card shows before "N more decisions add X%"
+ONBOARDING_DECISIONS = 10  # "which of these do you face?": the goal's most frequent decisions
 
 
 def default_year() -> int:
@@ -78,6 +91,17 @@ class Informs:
 
 
 @dataclass(frozen=True)
+class Explained:
+    """One contribution as the card shows it, every factor multiplied out."""
+
+    decision_id: str
+    text: str
+    contribution: float
+    formula: str  # "faced 60% of the time × strength 0.85 × leak 0.50 = 0.26"
+    through: list[str]  # concepts on the chain above this one, nearest the decision first
+
+
+@dataclass(frozen=True)
 class Card:
     """Everything the concept card shows."""
 
@@ -93,13 +117,83 @@ class Card:
     eras: dict[str, list[tuple[float, float]]]  # goal -> [(year, p)] across ERA_TICKS
     known: bool
     bookmarked: bool
+    explained: list[Explained] = field(default_factory=list)  # every contribution, biggest first
+    shown: int = CARD_TOP_REASONS  # how many of `explained` the card shows before "more"
+    not_yet: str | None = None  # "introduced in 2014: no decision in 2000 turned on it"
+    era_marks: list[tuple[int, str]] = field(default_factory=list)  # (year, what) on the chart
+
+    def sections(self) -> list[tuple[str, str, list[Neighbour]]]:
+        """What it stands on and what stands on it, one list per relation heading (registry
+        order: "Builds on", "Its tools are built on", then "Leads to", "Tools built on it"), as
+        (heading, a stable key, neighbours)."""
+        out = []
+        for forward, items in ((True, self.below), (False, self.above)):
+            side = "pre" if forward else "up"
+            for rel in _relations.all_relations():
+                found = [n for n in items if n.relation == rel.name]
+                if found:
+                    key = side if rel.name == _relations.PREREQUISITE else f"{side}-{rel.name}"
+                    out.append((rel.heading_for(forward), key, found))
+        return out
+
+    def more(self) -> str | None:
+        """'4 more decisions add 3.1%', or None when the card shows every contribution."""
+        n, extra = self.relevance.rest(self.shown)
+        if not n:
+            return None
+        return f"{n} more decision{'s' * (n != 1)} add{'s' * (n == 1)} {percent(extra)}"
 
 
 @dataclass(frozen=True)
 class DecisionRow:
     decision: Decision
-    frequency: float
+    frequency: float  # what the scores use: the profile's own if it set one, else the goal's
     informed_by: list[tuple[str, str, float, str]]  # (id, name, strength, why), strongest first
+    goal_frequency: float = 0.0  # the goal's, from the data
+    own: float | None = None  # the profile's, when it set one
+
+    def to_dict(self) -> dict:
+        return {"id": self.decision.id, "text": self.decision.text, "kind": self.decision.kind,
+                "frequency": self.frequency, "goal_frequency": self.goal_frequency,
+                "own": self.own,
+                "informed_by": [{"id": i, "name": n, "strength": s}
+                                for i, n, s, _ in self.informed_by]}
+
+
+@dataclass(frozen=True)
+class DecisionList:
+    """A profile's view of the decisions: every one for the goal (or all), and what it set for
+    decisions the graph no longer has (kept, never dropped)."""
+
+    profile: str
+    goal: str | None
+    rows: list[DecisionRow]
+    orphaned: dict[str, float]
+
+    def to_dict(self) -> dict:
+        return {"profile": self.profile, "goal": self.goal,
+                "decisions": [r.to_dict() for r in self.rows], "orphaned": self.orphaned}
+
+
+@dataclass(frozen=True)
+class DecisionShift:
+    """How much the scores of a decision's concepts fell from one era to another."""
+
+    decision_id: str
+    text: str
+    fall: float  # mean over its informing concepts of p(then) − p(now); negative: they rose
+    concepts: list[tuple[str, str, float, float]]  # (id, name, p then, p now), biggest fall first
+    then: float = 2000
+    now: float = 2026
+
+    def describe(self) -> str:
+        """'Its concepts' scores fell 12 points on average from 2000 to 2026; most: LU
+        decomposition 40% → 8%'."""
+        points = abs(self.fall) * 100
+        way = "fell" if self.fall >= 0 else "rose"
+        _, name, before, after = self.concepts[0]
+        return (f"Its concepts' scores {way} {points:.0f} points on average from "
+                f"{self.then:g} to {self.now:g}; most: {name} {before:.0%} → {after:.0%}")
 
 
 @dataclass(frozen=True)
@@ -122,6 +216,12 @@ class Ranked:
     layer: str
     p: float
     why: list[str]
+    relevance: Relevance | None = None
+
+    def to_dict(self) -> dict:
+        rel = self.relevance or Relevance(self.p)
+        return {"id": self.id, "name": self.name, "layer": self.layer, **rel.to_dict(),
+                "why": self.why}
 
 
 class _Vectors(Mapping):
@@ -149,10 +249,15 @@ class Explorer:
     use_model: bool = True  # False: search answers on keywords only
     model_path: str | None = None  # None: the packaged all-MiniLM-L6-v2
     score_cache_size: int = 8
-    _scores: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _searcher: object = field(default=None, init=False, repr=False)
     _warming: bool = field(default=False, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # One bounded cache per explorer, keyed by everything a score depends on besides the
+        # (immutable) graph: goal, year and the profile's own frequencies. lru_cache is
+        # thread-safe; two sessions missing the same key at once both compute it, harmlessly.
+        self._score_cache = functools.lru_cache(maxsize=self.score_cache_size)(self._compute)
 
     # --- the graph -------------------------------------------------------------------------
 
@@ -244,41 +349,56 @@ class Explorer:
 
     # --- relevance -------------------------------------------------------------------------
 
-    def _scored(self, goal: str, year: float | None) -> tuple[Scores, dict[str, float]]:
-        """(scores, probabilities) for a (goal, year), the last few kept: moving the era slider
-        back, or another session on the same era, costs nothing."""
+    def own_frequencies(self, profile: str | None) -> dict[str, float]:
+        """The decision frequencies `profile` set (None: nobody's, the goal's apply)."""
+        if profile is None:
+            return {}
+        check_progress(profile)
+        return self.progress.decision_frequencies(profile)
+
+    def _compute(self, goal: str, year: float, own: tuple[tuple[str, float], ...]
+                 ) -> tuple[Scores, dict[str, float]]:
+        scores = decision_relevance(self.graph, goal, year, top_reasons=None,
+                                    frequencies=dict(own))
+        return scores, scores.probabilities()
+
+    def _scored(self, goal: str, year: float | None, profile: str | None
+                ) -> tuple[Scores, dict[str, float]]:
+        """(scores, probabilities) for a (goal, year, profile's frequencies), the last few
+        kept: moving the era slider back, or another session on the same era, costs nothing;
+        setting a frequency changes the key, so nothing stale is served."""
         year = default_year() if year is None else year
         self.check_goal(goal)
         self.check_year(year)
-        key = (goal, float(year))
-        with self._lock:
-            if key in self._scores:
-                self._scores.move_to_end(key)
-                return self._scores[key]
-        scores = decision_relevance(self.graph, goal, year)
-        entry = (scores, scores.probabilities())
-        with self._lock:
-            self._scores[key] = entry
-            while len(self._scores) > self.score_cache_size:
-                self._scores.popitem(last=False)
-        return entry
+        own = tuple(sorted(self.own_frequencies(profile).items()))
+        return self._score_cache(goal, float(year), own)
 
-    def scores(self, goal: str = DEFAULT_GOAL, year: float | None = None) -> Scores:
-        """Relevance of every concept, its reasons built on lookup."""
-        return self._scored(goal, year)[0]
+    def scores(self, goal: str = DEFAULT_GOAL, year: float | None = None,
+               profile: str | None = None) -> Scores:
+        """Relevance of every concept (every contribution, built on lookup), with `profile`'s
+        own decision frequencies in place of the goal's."""
+        return self._scored(goal, year, profile)[0]
 
-    def probabilities(self, goal: str = DEFAULT_GOAL, year: float | None = None
-                      ) -> dict[str, float]:
+    def probabilities(self, goal: str = DEFAULT_GOAL, year: float | None = None,
+                      profile: str | None = None) -> dict[str, float]:
         """Just the probabilities (shared: callers must not change the dict)."""
-        return self._scored(goal, year)[1]
+        return self._scored(goal, year, profile)[1]
 
     def ranking(self, goal: str = DEFAULT_GOAL, year: float | None = None,
-                top: int | None = None) -> list[Ranked]:
-        scores = self.scores(goal, year)
+                top: int | None = None, profile: str | None = None) -> list[Ranked]:
+        scores = self.scores(goal, year, profile)
         names = self.graph.concepts
         order = sorted(scores, key=lambda cid: (-scores.p(cid), names[cid].name, cid))
-        return [Ranked(cid, names[cid].name, names[cid].layer, scores[cid].p, scores[cid].why)
+        return [Ranked(cid, names[cid].name, names[cid].layer, scores[cid].p,
+                       scores[cid].why[:3], scores[cid])
                 for cid in order[:top]]
+
+    def not_yet(self, concept: Concept, year: float) -> str | None:
+        """Why a concept scores nothing in an era before it existed, else None."""
+        if concept.introduced is not None and year < concept.introduced:
+            return (f"introduced in {concept.introduced}: no decision in {year:g} "
+                    "turned on it")
+        return None
 
     # --- the card --------------------------------------------------------------------------
 
@@ -286,8 +406,9 @@ class Explorer:
              profile: str = DEFAULT_PROFILE) -> Card:
         year = default_year() if year is None else year
         concept = self.concept(concept_id)
-        p = self.probabilities(goal, year)
+        p = self.probabilities(goal, year, profile)
         g = self.nx
+        names = {cid: c.name for cid, c in self.graph.concepts.items()}
 
         def neighbour(other: str, edge: dict) -> Neighbour:
             return Neighbour(other, self.graph.concepts[other].name, edge["kind"], edge["why"],
@@ -302,16 +423,26 @@ class Explorer:
             (Informs(d.id, d.text, inf.strength, inf.why, d.evidence)
              for d in self.graph.decisions.values() for inf in d.informed_by
              if inf.id == concept.id), key=lambda i: (-i.strength, i.decision_id))
+        relevance = self.scores(goal, year, profile)[concept.id]
+        explained = [Explained(r.decision_id, r.decision_text, r.contribution,
+                               r.formula(names),
+                               [s.concept_id for s in r.chain if s.concept_id != concept.id])
+                     for r in relevance.reasons]
         return Card(concept, self.layer_name(concept.layer), goal, self.goal_name(goal), year,
-                    self.scores(goal, year)[concept.id], ranked(below), ranked(above),
-                    informs,
+                    relevance, ranked(below), ranked(above), informs,
                     relevance_over_years(self.graph, concept.id,
-                                         [gl.id for gl in self.graph.goals], ERA_TICKS),
+                                         [gl.id for gl in self.graph.goals],
+                                         era_years(concept),
+                                         frequencies=self.own_frequencies(profile)),
                     concept.id in self.progress.known(profile),
-                    concept.id in self.progress.bookmarks(profile))
+                    concept.id in self.progress.bookmarks(profile),
+                    explained, CARD_TOP_REASONS, self.not_yet(concept, year),
+                    era_marks(concept))
 
-    def concept_json(self, concept_id: str, year: int | None = None) -> dict:
-        """`explorer show --json`: every field, what it leads to, relevance per goal."""
+    def concept_json(self, concept_id: str, year: int | None = None,
+                     profile: str | None = None) -> dict:
+        """`explorer show --json`: every field, what it leads to, relevance per goal (`p` and
+        every contribution with its chain), with `profile`'s own frequencies if given."""
         year = default_year() if year is None else year
         concept = self.concept(concept_id)
         data = concept.to_dict()
@@ -320,8 +451,10 @@ class Explorer:
             {"id": u, "name": self.graph.concepts[u].name,
              "relation": g.edges[u, concept.id]["kind"], "why": g.edges[u, concept.id]["why"]}
             for u in leads_to(g, concept.id)]
-        rel = {gl.id: self.scores(gl.id, year)[concept.id] for gl in self.graph.goals}
-        data["relevance"] = {goal: {"p": r.p, "why": r.why} for goal, r in rel.items()}
+        rel = {gl.id: self.scores(gl.id, year, profile)[concept.id] for gl in self.graph.goals}
+        data["relevance"] = {goal: r.to_dict() for goal, r in rel.items()}
+        if note := self.not_yet(concept, year):
+            data["not_yet"] = note
         return data
 
     # --- wander, path, plan ----------------------------------------------------------------
@@ -340,15 +473,23 @@ class Explorer:
             raise BadInput(f"curiosity runs from 0 (useful) to 1 (surprising), not {curiosity}")
         return suggest(self.graph, self.nx, concept_id, visited=set(visited),
                        known=self.progress.known(profile),
-                       scores=self.probabilities(goal, year), vectors=self.vectors,
+                       scores=self.probabilities(goal, year, profile), vectors=self.vectors,
                        curiosity=curiosity, seed=seed)
+
+    def hub_shares(self, *, goal: str = DEFAULT_GOAL, year: int | None = None,
+                   curiosity: float = DEFAULT_CURIOSITY, seed: int = 0
+                   ) -> dict[str, list[HubShare]]:
+        """Wander from every concept with no progress: per kind of suggestion, how often each
+        concept is the one suggested, most frequent first (`python -m explorer.bench.hubs`)."""
+        return hub_shares(self.graph, self.nx, scores=self.probabilities(goal, year),
+                          vectors=self.vectors, curiosity=curiosity, seed=seed)
 
     def surprise(self, *, goal: str = DEFAULT_GOAL, year: int | None = None,
                  profile: str = DEFAULT_PROFILE, visited: tuple[str, ...] = (),
                  seed: int = 0) -> Suggestion:
         return surprise_me(self.graph, list(visited), seed=seed,
                            known=self.progress.known(profile),
-                           scores=self.probabilities(goal, year))
+                           scores=self.probabilities(goal, year, profile))
 
     def path(self, a: str, b: str) -> list[PathStep]:
         return connect(self.nx, self.graph, a, b)
@@ -360,22 +501,118 @@ class Explorer:
              profile: str = DEFAULT_PROFILE, also_known: tuple[str, ...] = ()) -> Plan:
         self.concept(target)
         known = self.progress.known(profile) | {self.concept(c).id for c in also_known}
-        return learning_plan(self.graph, target, known, self.probabilities(goal, year))
+        return learning_plan(self.graph, target, known,
+                             self.probabilities(goal, year, profile))
 
     def plan_markdown(self, plan: Plan) -> str:
         return plan_markdown(plan, self.graph)
 
     # --- decisions -------------------------------------------------------------------------
 
-    def decisions(self, goal: str = DEFAULT_GOAL) -> list[DecisionRow]:
-        """Decisions someone with `goal` faces, most frequent first."""
-        self.check_goal(goal)
+    def decisions(self, goal: str | None = DEFAULT_GOAL,
+                  profile: str | None = None) -> list[DecisionRow]:
+        """Decisions someone with `goal` faces, most frequent first, with `profile`'s own
+        frequencies where it set them (a decision the profile faces and the goal does not is
+        listed too). `goal` None: every decision, at the highest frequency any goal gives it."""
+        if goal is not None:
+            self.check_goal(goal)
+        own = self.own_frequencies(profile)
         names = self.graph.concepts
-        rows = [DecisionRow(d, d.frequency_for(goal), [
-            (i.id, names[i.id].name, i.strength, i.why)
-            for i in sorted(d.informed_by, key=lambda i: (-i.strength, i.id))])
-            for d in self.graph.decisions.values() if d.frequency_for(goal) > 0]
+        rows = []
+        for d in self.graph.decisions.values():
+            base = (d.frequency_for(goal) if goal is not None
+                    else max((f for _, f in d.frequency), default=0.0))
+            mine = own.get(d.id)
+            if goal is not None and base <= 0 and mine is None:
+                continue
+            rows.append(DecisionRow(d, base if mine is None else mine, [
+                (i.id, names[i.id].name, i.strength, i.why)
+                for i in sorted(d.informed_by, key=lambda i: (-i.strength, i.id))
+                if i.id in names], base, mine))
         return sorted(rows, key=lambda r: (-r.frequency, r.decision.text))
+
+    def decision_list(self, goal: str | None = None,
+                      profile: str = DEFAULT_PROFILE) -> DecisionList:
+        """`explorer decisions list`: the decisions (the goal's, or all) as `profile` faces
+        them, and the frequencies it set for decisions the graph no longer has."""
+        own = self.own_frequencies(profile)
+        orphaned = {d: f for d, f in own.items() if d not in self.graph.decisions}
+        return DecisionList(profile, goal, self.decisions(goal, profile), orphaned)
+
+    def decision(self, decision_id: str) -> Decision:
+        """The decision, or `BadInput` naming close ids."""
+        found = self.graph.decisions.get(decision_id)
+        if found is None:
+            close = difflib.get_close_matches(decision_id, list(self.graph.decisions), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise BadInput(f"no decision '{decision_id[:80]}' in this graph{hint}")
+        return found
+
+    def set_decision_frequency(self, decision_id: str, frequency: str | float,
+                               profile: str = DEFAULT_PROFILE) -> float:
+        """Say how often `profile` faces a decision: one of FREQUENCY_WORDS (never, rarely,
+        sometimes, often) or a number from 0 to 1. Returns the number stored; every score,
+        card, ranking and plan for the profile uses it from now on."""
+        self.decision(decision_id)
+        value = parse_frequency(decision_id, str(frequency))
+        self.progress.set_decision_frequency(profile, decision_id, value)
+        return value
+
+    def reset_decision_frequency(self, decision_id: str,
+                                 profile: str = DEFAULT_PROFILE) -> None:
+        """Back to the goal's frequency. Accepts ids the graph no longer has (orphans)."""
+        self.progress.reset_decision_frequency(profile, decision_id)
+
+    @staticmethod
+    def frequency_words() -> dict[str, float]:
+        return dict(FREQUENCY_WORDS)
+
+    def typical_decisions(self, goal: str = DEFAULT_GOAL,
+                          n: int = ONBOARDING_DECISIONS) -> list[tuple[DecisionRow, str]]:
+        """The onboarding's "which of these do you face?": the goal's `n` most frequent
+        decisions (by the data, not by any profile), each with the frequency word nearest the
+        goal's, to start from."""
+        return [(row, nearest_frequency_word(row.goal_frequency))
+                for row in self.decisions(goal)[:n]]
+
+    def answer_onboarding(self, answers: Mapping[str, str],
+                          profile: str = DEFAULT_PROFILE) -> int:
+        """Store the onboarding's answers (decision id → a frequency word or number): every
+        one checked before any is written. Returns how many were stored."""
+        values = {}
+        for decision_id, answer in answers.items():
+            self.decision(decision_id)
+            values[decision_id] = parse_frequency(decision_id, str(answer))
+        for decision_id, value in values.items():
+            self.progress.set_decision_frequency(profile, decision_id, value)
+        return len(values)
+
+    @staticmethod
+    def frequency_choice(row: DecisionRow) -> str | None:
+        """How the Decisions view names a row's own frequency: a word, the number itself when
+        it is none of the words, or None when the profile set none (the goal's applies)."""
+        if row.own is None:
+            return None
+        return frequency_word(row.own) or f"{row.own:g}"
+
+    def decision_shifts(self, goal: str = DEFAULT_GOAL, then: float = 2000,
+                        now: float | None = None,
+                        profile: str | None = None) -> list[DecisionShift]:
+        """The goal's decisions by how much the scores of the concepts that inform them fell
+        from `then` to `now` (the biggest fall first): where tools matured."""
+        now = default_year() if now is None else now
+        before = self.probabilities(goal, then, profile)
+        after = self.probabilities(goal, now, profile)
+        out = []
+        for row in self.decisions(goal, profile):
+            concepts = sorted(((cid, name, before.get(cid, 0.0), after.get(cid, 0.0))
+                               for cid, name, _, _ in row.informed_by),
+                              key=lambda c: (-(c[2] - c[3]), c[0]))
+            if concepts:
+                fall = statistics.fmean(b - a for _, _, b, a in concepts)
+                out.append(DecisionShift(row.decision.id, row.decision.text, fall, concepts,
+                                         then, now))
+        return sorted(out, key=lambda s: (-s.fall, s.decision_id))
 
     # --- progress --------------------------------------------------------------------------
 
@@ -464,6 +701,27 @@ class Explorer:
         searcher = self.searcher()
         searcher.wait()
         return evaluate(searcher, queries)
+
+
+def era_years(concept: Concept) -> list[int]:
+    """The years the era chart samples: every tick, every mark, and the year before the
+    concept was introduced (so the line rises at its year, not a decade before)."""
+    years = set(ERA_TICKS) | {y for y, _ in era_marks(concept)}
+    if concept.introduced is not None and ERA_RANGE[0] < concept.introduced <= ERA_RANGE[1]:
+        years.add(int(concept.introduced) - 1)
+    return sorted(years)
+
+
+def era_marks(concept: Concept) -> list[tuple[int, str]]:
+    """What the era chart marks: the year a concept was introduced and the years its maturity
+    curve has points, within the chart's range."""
+    marks = []
+    if concept.introduced is not None and ERA_RANGE[0] <= concept.introduced <= ERA_RANGE[1]:
+        marks.append((int(concept.introduced), "introduced"))
+    for year, m in concept.maturity:
+        if ERA_RANGE[0] <= year <= ERA_RANGE[1]:
+            marks.append((int(year), f"maturity {m:.2f}"))
+    return marks
 
 
 def open_explorer(on_build: Callable[[], None] | None = None, *,

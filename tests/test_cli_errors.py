@@ -52,6 +52,15 @@ def run(argv: list[str]) -> tuple[int, str, str]:
     (["search", "--batch", "{tmp}/missing.txt"], "No such file or directory"),
     (["progress", "mark", "adam", "--profile", "x" * 65], "a profile name has 1 to 64"),
     (["progress", "list", "--profile", "x" * 65], "a profile name has 1 to 64"),
+    (["decisions", "set", "training-diverges", "often-ish"],
+     "the frequency of decision 'training-diverges' is one of never, rarely, sometimes, often"),
+    (["decisions", "set", "training-diverges", "1.5"], "a number from 0 to 1, not '1.5'"),
+    (["decisions", "set", "training-divergs", "often"],
+     "no decision 'training-divergs' in this graph; did you mean training-diverges?"),
+    (["decisions", "set", "training-diverges"], "needs a FREQUENCY: never, rarely"),
+    (["decisions", "reset"], "needs a decision id"),
+    (["decisions", "list", "--goal", "nope"], "unknown goal 'nope'"),
+    (["relevance", "--profile", "x" * 65], "a profile name has 1 to 64"),
 ])
 def test_bad_arguments_get_one_line_and_status_2(tiny_env, argv, message):
     code, out, err = run([a.replace("{tmp}", str(tiny_env)) for a in argv])
@@ -87,6 +96,7 @@ COMMAND_ARGS = {
     "validate": [], "show": ["adam"], "neighbors": ["adam"], "stats": [], "path": ["adam", "gpu"],
     "plan": ["adam"], "wander": ["adam"], "progress": ["list"], "search": ["adam"],
     "relevance": [], "eval": ["--queries", "{tmp}/queries.json"], "build": ["--no-model"],
+    "decisions": ["list"],
 }
 OPTIONS = ["--year", "--goal", "--json", "--top", "--limit", "--profile", "--known", "--format",
            "--depth", "--seed", "--curiosity", "--batch", "--queries", "--force", "--no-model"]

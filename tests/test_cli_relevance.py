@@ -25,7 +25,7 @@ def run_json(capsys: pytest.CaptureFixture, *argv: str):
 def test_relevance_json_sorted_with_reasons(capsys) -> None:
     rows = run_json(capsys, "relevance", "--year", "2026", "--json")
     assert len(rows) == 8
-    assert set(rows[0]) == {"id", "name", "layer", "p", "why"}
+    assert set(rows[0]) == {"id", "name", "layer", "p", "contributions", "why"}
     assert [r["id"] for r in rows[:2]] == ["gradient-descent", "adam"]
     assert rows[0]["p"] == pytest.approx(0.7 * 0.8 * 0.5)
     assert rows[0]["layer"] == "optimization" and rows[0]["name"] == "Gradient descent"
@@ -33,6 +33,15 @@ def test_relevance_json_sorted_with_reasons(capsys) -> None:
     momentum = next(r for r in rows if r["id"] == "momentum")
     assert momentum["why"] == ["Training loss diverges: lower the learning rate or change the "
                                "optimiser? (faced 70% of the time; reach 0.10 via adam)"]
+    # Every factor: Adam informs the decision (strength 0.7, leak 0.5), then a prerequisite hop
+    # to momentum (0.6, leak 0.5): reach 0.105, contribution 0.7 × 0.105.
+    (c,) = momentum["contributions"]
+    assert c["decision"] == "training-diverges" and c["frequency"] == 0.7
+    assert [(h["id"], h["relation"]) for h in c["chain"]] == [("adam", "informs"),
+                                                               ("momentum", "requires")]
+    assert [h["factor"] for h in c["chain"]] == [pytest.approx(0.35), pytest.approx(0.3)]
+    assert (c["reach"], c["contribution"]) == (pytest.approx(0.105), pytest.approx(0.0735))
+    assert momentum["p"] == pytest.approx(0.0735)
 
 
 def test_relevance_goal_year_and_top(capsys) -> None:
@@ -73,6 +82,7 @@ def test_show_json_has_relevance_for_every_goal(capsys) -> None:
     now = run_json(capsys, "relevance", "--goal", "research", "--json")
     expected = next(r for r in now if r["id"] == "momentum")
     assert data["relevance"]["research"] == {"p": pytest.approx(expected["p"]),
+                                             "contributions": expected["contributions"],
                                              "why": expected["why"]}
     assert data["relevance"]["interview"]["why"][0].endswith("via adam)")
 

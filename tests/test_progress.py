@@ -203,6 +203,7 @@ def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path) -> No
     with SQLiteProgress(progress_path) as p:
         p.mark_known("ann", "transistor", "adam")
         p.bookmark("ann", "transistor")
+        p.set_decision_frequency("ann", "training-diverges", 0.1)
 
     # The transistor leaves the graph: its file empties and the GPU no longer builds on it.
     (tiny_dir / "concepts" / "physics.yaml").write_text("[]\n")
@@ -217,6 +218,7 @@ def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path) -> No
     store.close()
     with SQLiteProgress(progress_path) as p:
         assert p.known("ann") == {"transistor", "adam"}
+        assert p.decision_frequencies("ann") == {"training-diverges": 0.1}
         summary = p.summary("ann", graph)
     assert summary.orphaned == ["transistor"]
     assert summary.known == 1 and summary.bookmarks == 0

@@ -39,7 +39,7 @@ def test_direct_link(tiny_graph: Graph) -> None:
     assert reason.decision_id == "training-diverges"
     assert (reason.frequency, reason.reach, reason.contribution) == (
         approx(0.7), approx(0.4), approx(0.28))
-    assert reason.chain == (Step("gradient-descent", "informs", approx(0.4)),)
+    assert reason.chain == (Step("gradient-descent", "informs", approx(0.4), 0.8, 0.5),)
 
 
 def test_abstraction_chain_multiplies_every_leak(tiny_graph: Graph) -> None:

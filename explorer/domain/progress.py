@@ -95,6 +95,24 @@ def parse_frequency(decision_id: str, text: str) -> float:
     return check_frequency(decision_id, number)
 
 
+def frequency_word(value: float) -> str | None:
+    """The word for a stored frequency, or None when it is a number of one's own.
+
+    >>> frequency_word(0.4), frequency_word(0.25)
+    ('sometimes', None)
+    """
+    return next((w for w, v in FREQUENCY_WORDS.items() if abs(v - value) < 1e-9), None)
+
+
+def nearest_frequency_word(value: float) -> str:
+    """The word closest to a frequency (the onboarding's preselected answer).
+
+    >>> nearest_frequency_word(0.7), nearest_frequency_word(0.05)
+    ('often', 'never')
+    """
+    return min(FREQUENCY_WORDS, key=lambda w: (abs(FREQUENCY_WORDS[w] - value), w))
+
+
 def summarize(profile: str, graph: Graph, known: set[str], bookmarks: list[str],
               visits: list[Visit]) -> Summary:
     """Counts, the share of each layer known, and progress on ids the graph no longer has.

@@ -34,13 +34,22 @@ INFORMS, BUILT_ON, REQUIRES = "informs", relations.LAYER, relations.PREREQUISITE
 class Step:
     """One link of a chain: `concept_id`, how the chain got there, and the factor it costs.
 
-    The first step is the concept that informs the decision (relation "informs", factor
-    strength × leak); each further step goes down one `built_on` or `requires` edge.
+    The first step is the concept that informs the decision (relation "informs"); each further
+    step goes down one `built_on` or `requires` edge. `factor` = `weight` × `leak`, where the
+    weight is the strength of the informing link, PREREQ_DECAY for a `requires` hop or 1 for a
+    `built_on` hop, and the leak is 1 − maturity of this step's concept in the year (1 for a
+    decision that is not maturity-sensitive). A chain's reach is the product of its factors.
     """
 
     concept_id: str
     relation: str
     factor: float
+    weight: float = 1.0
+    leak: float = 1.0
+
+    def to_dict(self) -> dict:
+        return {"id": self.concept_id, "relation": self.relation, "factor": self.factor,
+                "weight": self.weight, "leak": self.leak}
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class Reason:
     reach: float
     contribution: float
     chain: tuple[Step, ...]
+    sensitive: bool = True  # False: mature tools do not hide this decision, every leak is 1
 
     def route(self) -> str:
         """'directly' or 'via adam → momentum' (the chain above the concept itself)."""
@@ -65,6 +75,30 @@ class Reason:
             text = text[: max_text - 1].rstrip() + "…"
         return (f"{text} (faced {self.frequency:.0%} of the time; "
                 f"reach {_num(self.reach)} {self.route()})")
+
+    def formula(self, names: dict[str, str] | None = None) -> str:
+        """Every factor, multiplied out: 'faced 60% of the time × strength 0.85 × leak 0.50
+        = 0.26'. In a chain of several steps each names its concept (`names`: id → name)."""
+        parts = [f"faced {percent(self.frequency)} of the time"]
+        named = len(self.chain) > 1  # one step: the card's own concept, no need to name it
+        for step in self.chain:
+            name = (names or {}).get(step.concept_id, step.concept_id)
+            where = f" ({name})" if named else ""
+            if step.relation == INFORMS:
+                parts.append(f"strength {_num(step.weight)}")
+            elif step.relation == REQUIRES:
+                parts.append(f"prerequisite {_num(step.weight)}")
+            if self.sensitive:
+                parts.append(f"leak {_num(step.leak)}{where}")
+            elif step.relation != BUILT_ON:
+                parts[-1] += where
+        tail = "" if self.sensitive else " (mature tools do not remove this decision: no leaks)"
+        return " × ".join(parts) + f" = {_num(self.contribution)}{tail}"
+
+    def to_dict(self) -> dict:
+        return {"decision": self.decision_id, "frequency": self.frequency, "reach": self.reach,
+                "contribution": self.contribution,
+                "chain": [step.to_dict() for step in self.chain]}
 
 
 @dataclass(frozen=True)
@@ -173,9 +207,10 @@ class Index:
         """The best chain from `dec` down to every concept it reaches.
 
         Dijkstra on products: every factor is ≤ 1, so the first time a concept is popped its
-        value is final; chains that fall under MIN_REACH are never extended.
+        value is final; chains that fall under MIN_REACH are never extended, and none passes
+        through a concept not yet introduced in `year`.
         """
-        floor, decay = MIN_REACH, PREREQ_DECAY
+        floor, decay, exists = MIN_REACH, PREREQ_DECAY, self.exists
         leak = self.leaks(year) if dec.sensitive else None
         val: dict[int, float] = {}
         prev: dict[int, int] = {}
@@ -195,13 +230,13 @@ class Index:
             if leak is not None:
                 for j in built_on[i]:
                     w = v * leak[j]
-                    if w >= floor and w > val.get(j, 0.0):
+                    if w >= floor and w > val.get(j, 0.0) and exists(j, year):
                         val[j], prev[j] = w, i << 1
                         push(heap, (-w, j))
                 vr = v * decay
                 for j in requires[i]:
                     w = vr * leak[j]
-                    if w >= floor and w > val.get(j, 0.0):
+                    if w >= floor and w > val.get(j, 0.0) and exists(j, year):
                         val[j], prev[j] = w, i << 1 | 1
                         push(heap, (-w, j))
             else:
@@ -209,26 +244,28 @@ class Index:
                 if w < floor:
                     continue
                 for j in requires[i]:
-                    if w > val.get(j, 0.0):
+                    if w > val.get(j, 0.0) and exists(j, year):
                         val[j], prev[j] = w, i << 1 | 1
                         push(heap, (-w, j))
         return val, prev
 
-    def reason_forward(self, target: int, k: int, goal: str, table: Table) -> Reason:
-        val, prev = table
-        steps = []
+    def reason_forward(self, target: int, k: int, f: float, table: Table,
+                       year: float) -> Reason:
+        """The chain of decision `k` down to `target` in a forward table, `f` its frequency."""
+        dec = self.decisions[k]
+        leak = self.leaks(year) if dec.sensitive else None
+        _, prev = table
+        path = []  # (concept index, relation) from the target up to the informing concept
         i = target
         while True:
             p = prev[i]
             if p == -1:
-                steps.append(Step(self.ids[i], INFORMS, val[i]))
+                path.append((i, INFORMS))
                 break
-            before = p >> 1
-            steps.append(Step(self.ids[i], REQUIRES if p & 1 else BUILT_ON,
-                              val[i] / val[before]))
-            i = before
-        steps.reverse()
-        return self._reason(self.decisions[k], goal, val[target], tuple(steps))
+            path.append((i, REQUIRES if p & 1 else BUILT_ON))
+            i = p >> 1
+        path.reverse()
+        return self._reason(dec, f, path, leak.__getitem__ if leak is not None else None)
 
     def reach_to(self, target: int, year: float, plain: Table) -> tuple[
             dict[int, tuple[float, int]], dict[bool, Table]]:
@@ -238,10 +275,10 @@ class Index:
         g(x) is the best product of hop factors from x down to the target; a decision informed
         by u with strength s then reaches the target with s × leak(u) × g(u) (or s × g(u), over
         `requires` hops only, for a decision that is not maturity-sensitive). `plain` is
-        `search_up(target, None)`, which does not depend on the year.
+        `search_up(target, None, year)`, the search for those decisions.
         """
         leak = self._leak_fn(year)
-        tables = {True: self.search_up(target, leak), False: plain}
+        tables = {True: self.search_up(target, leak, year), False: plain}
         out: dict[int, tuple[float, int]] = {}
         if not self.exists(target, year):
             return out, tables
@@ -273,12 +310,13 @@ class Index:
             return memo[i]
         return leak
 
-    def search_up(self, target: int, leak) -> Table:
+    def search_up(self, target: int, leak, year: float | None = None) -> Table:
         """({x: g(x)}, {x: next concept toward the target × 2 + 1 if that hop is `requires`});
         `leak` None for the maturity-insensitive search (`requires` hops only, no leaks).
 
         Only concepts with a decision somewhere above them are visited: on a large graph most
-        of what lies above a foundation informs nothing.
+        of what lies above a foundation informs nothing. With a `year`, no chain passes through
+        a concept not yet introduced then.
         """
         below = self.below_informers(leak is not None)
         g: dict[int, float] = {target: 1.0}
@@ -298,7 +336,7 @@ class Index:
                 if w < MIN_REACH:
                     continue
                 for i in self.up[relation][j]:
-                    if below[i] and w > g.get(i, 0.0):
+                    if below[i] and w > g.get(i, 0.0) and (year is None or self.exists(i, year)):
                         g[i], nxt[i] = w, j << 1 | (relation == REQUIRES)
                         heapq.heappush(heap, (-w, i))
         return g, nxt
@@ -327,25 +365,40 @@ class Index:
             self._below[sensitive] = below
         return below
 
-    def reason_backward(self, k: int, u: int, goal: str, year: float,
+    def reason_backward(self, k: int, u: int, f: float, year: float,
                         tables: dict[bool, Table]) -> Reason:
+        """The chain of decision `k`, informed by `u`, down to the target of upward `tables`."""
         dec = self.decisions[k]
-        g, nxt = tables[dec.sensitive]
-        first = dec.sources[u] * (self._leak_fn(year)(u) if dec.sensitive else 1.0)
-        steps = [Step(self.ids[u], INFORMS, first)]
-        reach, i = first, u
+        _, nxt = tables[dec.sensitive]
+        path = [(u, INFORMS)]
+        i = u
         while nxt[i] != -1:
             j = nxt[i] >> 1
-            factor = g[i] / g[j]
-            reach *= factor
-            steps.append(Step(self.ids[j], REQUIRES if nxt[i] & 1 else BUILT_ON, factor))
+            path.append((j, REQUIRES if nxt[i] & 1 else BUILT_ON))
             i = j
-        return self._reason(dec, goal, reach, tuple(steps))
+        return self._reason(dec, f, path, self._leak_fn(year) if dec.sensitive else None)
 
-    @staticmethod
-    def _reason(dec: _Decision, goal: str, reach: float, chain: tuple[Step, ...]) -> Reason:
-        f = dec.frequency.get(goal, 0.0)
-        return Reason(dec.id, dec.text, f, reach, f * reach, chain)
+    def _reason(self, dec: _Decision, f: float, path: list[tuple[int, str]],
+                leak) -> Reason:
+        """A Reason whose every factor is weight × leak and whose reach is their product, so
+        the numbers shown multiply out exactly."""
+        steps = []
+        reach = 1.0
+        for i, relation in path:
+            weight = (dec.sources[i] if relation == INFORMS
+                      else PREREQ_DECAY if relation == REQUIRES else 1.0)
+            lk = leak(i) if leak is not None else 1.0
+            steps.append(Step(self.ids[i], relation, weight * lk, weight, lk))
+            reach *= weight * lk
+        return Reason(dec.id, dec.text, f, reach, f * reach, tuple(steps), dec.sensitive)
+
+    def frequency(self, k: int, goal: str, own: dict[str, float] | None) -> float:
+        """How often decision k is faced: the profile's own frequency if it set one, else the
+        goal's."""
+        dec = self.decisions[k]
+        if own and dec.id in own:
+            return own[dec.id]
+        return dec.frequency.get(goal, 0.0)
 
 
 _INDEXES: dict[int, tuple[weakref.ref, Index]] = {}
@@ -370,6 +423,14 @@ def forget_index(graph: Graph) -> None:
 
 def clamp(x: float) -> float:
     return 0.0 if x < 0.0 else 1.0 if x > 1.0 else x
+
+
+def percent(x: float) -> str:
+    """A share as a percentage with two significant digits below 10%: 26%, 4.5%, 0.29%."""
+    v = x * 100
+    if v >= 9.95 or v == 0:
+        return f"{v:.0f}%"
+    return f"{v:.1f}%" if v >= 0.995 else f"{_num(v)}%"
 
 
 def _num(x: float) -> str:

@@ -37,7 +37,10 @@ class Relation:
     `plan`: a learning plan must teach the target first. `relevance`: PREREQUISITE, LAYER or
     None (decision relevance does not flow across it). `acyclic`: the loader rejects cycles.
     `style`: vis-network edge options (colour, dashes, arrows) for drawing; `look` says the
-    same in words, for the legend.
+    same in words, for the legend. `heading` titles the card's list of what a concept's edges
+    of this kind point at, `heading_up` the list of what points at it: a `built_on` edge says
+    the concept's *tools* stand on a layer (a framework, a library), not that you must learn it
+    first, so it is listed apart from prerequisites.
     """
 
     name: str
@@ -51,6 +54,15 @@ class Relation:
     path_cost: float = 1.0
     style: dict = field(default_factory=dict, compare=False)
     look: str = "a line"
+    heading: str = ""  # default: the label, capitalised
+    heading_up: str = ""  # default: the backward reading, capitalised
+
+    def heading_for(self, forward: bool) -> str:
+        """The card's title for a list of these edges seen from their source (`forward`) or
+        from their target."""
+        if forward:
+            return self.heading or self.label.capitalize()
+        return self.heading_up or self.backward.capitalize()
 
     def reads(self, forward: bool) -> str:
         return self.forward if forward else self.backward
@@ -59,13 +71,15 @@ class Relation:
 BUILTIN = (
     Relation("requires", "requires", "requires", "required by", structural=True, plan=True,
              relevance=PREREQUISITE, acyclic=True, path_cost=1.0,
-             style={"color": "#6b7280"}, look="grey arrow"),
+             style={"color": "#6b7280"}, look="grey arrow",
+             heading="Builds on", heading_up="Leads to"),
     Relation("built_on", "built on", "built on", "underlies", structural=True,
              relevance=LAYER, acyclic=True, path_cost=1.0,
-             style={"color": "#2563eb", "dashes": True}, look="dashed blue arrow"),
+             style={"color": "#2563eb", "dashes": True}, look="dashed blue arrow",
+             heading="Its tools are built on", heading_up="Tools built on it"),
     Relation("related", "related", "related to", "related to", path_cost=2.0,
              style={"color": "#9ca3af", "dashes": [2, 6], "arrows": {"to": {"enabled": False}}},
-             look="dotted light grey line"),
+             look="dotted light grey line", heading="Related", heading_up="Related"),
 )
 
 # Ordered strongest first: when two kinds join the same pair, the earlier one is kept.

@@ -66,7 +66,9 @@ from explorer.domain.reach import (
 
 @dataclass(frozen=True)
 class Relevance:
-    """The probability that knowing a concept changes a decision you face, and why."""
+    """The probability that knowing a concept changes a decision you face, and why: `reasons`
+    are the contributions, biggest first (all of them unless a caller asked for fewer), and
+    1 − Π(1 − contribution) over all of them is `p`."""
 
     p: float
     reasons: tuple[Reason, ...] = ()
@@ -74,6 +76,19 @@ class Relevance:
     @property
     def why(self) -> list[str]:
         return [r.describe() for r in self.reasons]
+
+    def rest(self, shown: int) -> tuple[int, float]:
+        """(how many contributions lie beyond the first `shown`, how much they add to p): the
+        card's "N more decisions add X%"."""
+        q = 1.0
+        for r in self.reasons[:shown]:
+            q *= 1.0 - r.contribution
+        return max(0, len(self.reasons) - shown), max(0.0, self.p - (1.0 - q))
+
+    def to_dict(self) -> dict:
+        """{"p", "contributions": [{decision, frequency, reach, contribution, chain}], "why"}."""
+        return {"p": self.p, "contributions": [r.to_dict() for r in self.reasons],
+                "why": self.why[:3]}
 
 
 NONE = Relevance(0.0)
@@ -86,9 +101,9 @@ class Scores(Mapping[str, Relevance]):
     it is looked up, so colouring 100k nodes does not pay for 100k explanations.
     """
 
-    def __init__(self, index: Index, goal: str, p: list[float],
-                 active: list[tuple[int, float, Table]], top_reasons: int):
-        self._index, self._goal, self._p = index, goal, p
+    def __init__(self, index: Index, p: list[float], active: list[tuple[int, float, Table]],
+                 top_reasons: int | None, year: float):
+        self._index, self._p, self._year = index, p, year
         self._active, self._top = active, top_reasons
         self._made: dict[str, Relevance] = {}
 
@@ -115,18 +130,23 @@ class Scores(Mapping[str, Relevance]):
         p = self._p[i]
         if p <= 0.0:
             return NONE
-        if not self._top:
+        if self._top == 0:
             return Relevance(p)
         # (contribution, -decision index) is unique, so the tables themselves never compare.
-        found = [(f * table[0][i], -k, table) for k, f, table in self._active if i in table[0]]
-        best = heapq.nlargest(self._top, found)  # biggest first; ties: the earlier decision
-        return Relevance(p, tuple(self._index.reason_forward(i, -k, self._goal, table)
-                                  for _, k, table in best))
+        found = [(f * table[0][i], -k, f, table) for k, f, table in self._active
+                 if i in table[0]]
+        # Biggest first; ties: the earlier decision.
+        best = heapq.nlargest(self._top, found) if self._top else sorted(found, reverse=True)
+        return Relevance(p, tuple(self._index.reason_forward(i, -k, f, table, self._year)
+                                  for _, k, f, table in best))
 
 
 def decision_relevance(graph: Graph, goal: str, year: float, *,
-                       top_reasons: int = 3) -> Scores:
-    """P(c | goal, year) for every concept, each with its `top_reasons` biggest contributions.
+                       top_reasons: int | None = 3,
+                       frequencies: Mapping[str, float] | None = None) -> Scores:
+    """P(c | goal, year) for every concept, each with its `top_reasons` biggest contributions
+    (None: every one). `frequencies` (decision id → 0..1, a profile's own) replace the goal's
+    for the decisions they name.
 
     Costs one best-first search per decision the goal faces (cached per year), so about
     O(decisions × edges) for a new year and O(decision-concept pairs) for a new goal. The
@@ -137,9 +157,10 @@ def decision_relevance(graph: Graph, goal: str, year: float, *,
     tables = index.reaches(year)
     q = [1.0] * len(index.ids)
     active: list[tuple[int, float, Table]] = []
+    own = dict(frequencies or {})
     with gc_paused():
         for k, dec in enumerate(index.decisions):
-            f = dec.frequency.get(goal, 0.0)
+            f = index.frequency(k, goal, own)
             if f <= 0.0:
                 continue
             table = tables.get(k)
@@ -149,70 +170,90 @@ def decision_relevance(graph: Graph, goal: str, year: float, *,
             for i, r in table[0].items():
                 q[i] *= 1.0 - f * r
     p = [clamp(1.0 - x) if index.exists(i, year) else 0.0 for i, x in enumerate(q)]
-    return Scores(index, goal, p, active, top_reasons)
+    return Scores(index, p, active, top_reasons, year)
 
 
 def rank(graph: Graph, goal: str, year: float, *, limit: int | None = None,
-         top_reasons: int = 3) -> list[tuple[str, Relevance]]:
+         top_reasons: int | None = 3,
+         frequencies: Mapping[str, float] | None = None) -> list[tuple[str, Relevance]]:
     """Concepts by relevance, highest first (ties by name, so the order is stable); the first
     `limit` of them if given."""
-    scores = decision_relevance(graph, goal, year, top_reasons=top_reasons)
+    scores = decision_relevance(graph, goal, year, top_reasons=top_reasons,
+                                frequencies=frequencies)
     names = graph.concepts
     order = sorted(scores, key=lambda cid: (-scores.p(cid), names[cid].name, cid))
     return [(cid, scores[cid]) for cid in order[:limit]]
 
 
 def concept_relevance(graph: Graph, concept_id: str, goal: str, year: float, *,
-                      top_reasons: int = 3) -> Relevance:
+                      top_reasons: int | None = 3,
+                      frequencies: Mapping[str, float] | None = None) -> Relevance:
     """The relevance of one concept, searching only what lies above it (for a concept card).
 
     Gives the same numbers as `decision_relevance` without scoring the whole graph.
     """
-    return concept_relevances(graph, concept_id, (goal,), year, top_reasons=top_reasons)[goal]
+    return concept_relevances(graph, concept_id, (goal,), year, top_reasons=top_reasons,
+                              frequencies=frequencies)[goal]
 
 
 def concept_relevances(graph: Graph, concept_id: str, goals: Iterable[str], year: float, *,
-                       top_reasons: int = 3) -> dict[str, Relevance]:
+                       top_reasons: int | None = 3,
+                       frequencies: Mapping[str, float] | None = None) -> dict[str, Relevance]:
     """`concept_relevance` for several goals at once (one search serves them all)."""
     index = index_of(graph)
     goals = list(goals)
     target = index.target(concept_id, goals)
-    return _relevances(index, target, goals, year, top_reasons, index.search_up(target, None))
+    return _relevances(index, target, goals, year, top_reasons, dict(frequencies or {}))
 
 
-def _relevances(index: Index, target: int, goals: list[str], year: float, top_reasons: int,
-                plain: Table) -> dict[str, Relevance]:
-    reaches, up_tables = index.reach_to(target, year, plain)
+def _plain(index: Index, target: int, year: float, unfiltered: Table | None) -> Table:
+    """The upward search for decisions that are not maturity-sensitive in `year`: the search
+    that ignores years when every concept it reached exists then (it is the same table), else
+    one that skips the concepts not yet introduced."""
+    if unfiltered is not None and all(index.exists(i, year) for i in unfiltered[0]):
+        return unfiltered
+    return index.search_up(target, None, year)
+
+
+def _relevances(index: Index, target: int, goals: list[str], year: float,
+                top_reasons: int | None, own: dict[str, float],
+                unfiltered: Table | None = None) -> dict[str, Relevance]:
+    reaches, up_tables = index.reach_to(target, year, _plain(index, target, year, unfiltered))
     out = {}
     for goal in goals:
         q = 1.0
         contributions = []
         for k, (r, u) in reaches.items():
-            f = index.decisions[k].frequency.get(goal, 0.0)
+            f = index.frequency(k, goal, own)
             if f > 0.0:
                 q *= 1.0 - f * r
-                contributions.append((f * r, k, u))
-        contributions.sort(key=lambda cku: (-cku[0], cku[1]))
-        reasons = tuple(index.reason_backward(k, u, goal, year, up_tables)
-                        for _, k, u in contributions[:top_reasons])
+                contributions.append((f * r, k, u, f))
+        reasons: tuple = ()
+        if top_reasons != 0:  # the era chart needs only p
+            contributions.sort(key=lambda cku: (-cku[0], cku[1]))
+            reasons = tuple(index.reason_backward(k, u, f, year, up_tables)
+                            for _, k, u, f in contributions[:top_reasons])
         out[goal] = Relevance(clamp(1.0 - q), reasons) if q < 1.0 else NONE
     return out
 
 
 def relevance_over_years(graph: Graph, concept_id: str, goals: Iterable[str],
-                         years: Iterable[float]) -> dict[str, list[tuple[float, float]]]:
+                         years: Iterable[float], *,
+                         frequencies: Mapping[str, float] | None = None
+                         ) -> dict[str, list[tuple[float, float]]]:
     """{goal: [(year, p), …]} for one concept: the data of the "score across eras" chart.
 
-    The search for decisions that are not maturity-sensitive does not depend on the year, so it
-    runs once; the rest costs one upward search per year.
+    Costs one upward search per year, and one more for decisions that are not
+    maturity-sensitive (again for a year when a concept on their chains did not exist yet).
     """
     index = index_of(graph)
     goals, years = list(goals), list(years)
     target = index.target(concept_id, goals)
-    plain = index.search_up(target, None)
+    own = dict(frequencies or {})
+    unfiltered = index.search_up(target, None)
     out: dict[str, list[tuple[float, float]]] = {g: [] for g in goals}
     for year in years:
-        for goal, rel in _relevances(index, target, goals, year, 0, plain).items():
+        for goal, rel in _relevances(index, target, goals, year, 0, own, unfiltered).items():
             out[goal].append((year, rel.p))
     return out
 

@@ -14,6 +14,12 @@ the bridge (surprise always counts at least half), and c for the foundation, whe
 depth (a curious learner is sent further down). A small seeded jitter breaks near-ties, so the same
 seed gives the same suggestions and another seed may vary them. Nothing is gated by score: a low
 one is shown, not hidden.
+
+The useful neighbour and the bridge are also weighed by degree^-HUB_PENALTY (degree: how many
+concepts a candidate is joined to). Without it a hub such as an array library, joined to a
+hundred concepts, is the "most useful next" step or the "bridge" from a large share of the
+graph; with it no concept is either for more than 5% of the curated graph's concepts
+(`python -m explorer.bench.hubs` prints the shares; tests/test_wander_hubs.py holds the bound).
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ from explorer.domain.paths import check_concept, edge_between
 
 JITTER = 0.02  # the largest seeded nudge to a ranking value; only near-ties change order
 NEUTRAL = 0.5  # usefulness assumed for every concept when no scores are given
+# How strongly a well-connected concept is held back as the useful step or the bridge: its
+# value is multiplied by degree ** -HUB_PENALTY. At 0.6 the largest share on the curated
+# graph falls under 5% for both; it only reorders candidates of similar value otherwise.
+HUB_PENALTY = 0.6
 
 
 @dataclass(frozen=True)
@@ -59,10 +69,15 @@ def _neighbours(g: nx.DiGraph, cid: str) -> list[str]:
 class _Ranker:
     """Usefulness and surprise for one call of `suggest`."""
 
-    def __init__(self, graph: Graph, scores: Mapping[str, float] | None,
+    def __init__(self, graph: Graph, g: nx.DiGraph, scores: Mapping[str, float] | None,
                  vectors: Mapping[str, np.ndarray] | None, seed: int):
         self.graph, self.scores, self.vectors, self.seed = graph, scores, vectors or {}, seed
+        self.g = g
         self.span = max(1, len(graph.layers) - 1)
+
+    def hub_weight(self, cid: str) -> float:
+        """degree ** -HUB_PENALTY: 1 for a concept with one neighbour, 0.25 at ten."""
+        return max(1, len(_neighbours(self.g, cid))) ** -HUB_PENALTY
 
     def useful(self, cid: str) -> float:
         return self.scores.get(cid, 0.0) if self.scores is not None else NEUTRAL
@@ -84,8 +99,11 @@ class _Ranker:
             return min(1.0, max(0.0, 1.0 - cos))
         return self.layer_gap(a, b) / self.span
 
-    def value(self, cid: str, surprise: float, curiosity: float) -> float:
-        return (1 - curiosity) * self.useful(cid) + curiosity * surprise + _jitter(self.seed, cid)
+    def value(self, cid: str, surprise: float, curiosity: float, weight: float = 1.0) -> float:
+        """The blend of usefulness and surprise, times `weight` (the hub penalty), plus the
+        seeded jitter."""
+        blend = (1 - curiosity) * self.useful(cid) + curiosity * surprise
+        return blend * weight + _jitter(self.seed, cid)
 
     def score_text(self, cid: str) -> str:
         if self.scores is None:
@@ -102,7 +120,7 @@ def suggest(graph: Graph, g: nx.DiGraph, focus: str, *, visited: Collection[str]
     neighbour or the bridge; the foundation skips known ones and prefers unvisited ones."""
     check_concept(graph, focus)
     c = min(1.0, max(0.0, curiosity))
-    rank = _Ranker(graph, scores, vectors, seed)
+    rank = _Ranker(graph, g, scores, vectors, seed)
     concepts = graph.concepts
     skip = set(visited) | set(known) | {focus}
     out: list[Suggestion] = []
@@ -117,7 +135,7 @@ def suggest(graph: Graph, g: nx.DiGraph, focus: str, *, visited: Collection[str]
 
     # 1. The most useful unvisited neighbour.
     near = _neighbours(g, focus)
-    ranked = sorted((-rank.value(x, rank.surprise(focus, x), c / 2), x)
+    ranked = sorted((-rank.value(x, rank.surprise(focus, x), c / 2, rank.hub_weight(x)), x)
                     for x in near if x not in skip)
     if ranked:
         x = ranked[0][1]
@@ -127,15 +145,18 @@ def suggest(graph: Graph, g: nx.DiGraph, focus: str, *, visited: Collection[str]
 
     # 2. The most surprising bridge: an edge from the focus or one of its neighbours to a concept
     # not yet suggested, joining concepts that differ at all (surprise > 0: another layer, or
-    # vectors not identical); edges at the focus win ties.
+    # vectors not identical); edges at the focus win ties. Both ends are held back by degree:
+    # a hub's far end is otherwise the bridge from every concept that touches the hub.
     taken = skip | {s.id for s in out}
     cb = 0.5 + c / 2
     edges = []
     for u in [focus, *near]:
+        near_end = 1.0 if u == focus else rank.hub_weight(u)
         for v in _neighbours(g, u):
             surprise = rank.surprise(u, v)
             if v not in taken and surprise > 0:
-                edges.append((-rank.value(v, surprise, cb), u != focus, u, v))
+                weight = near_end * rank.hub_weight(v)
+                edges.append((-rank.value(v, surprise, cb, weight), u != focus, u, v))
     if edges:
         _, _, u, v = min(edges)
         rel, why = relation(v, u)
@@ -207,3 +228,33 @@ def surprise_me(graph: Graph, visited: Collection[str] = (), seed: int = 0,
     score = scores.get(cid, 0.0) if scores is not None else None
     reason = c.hook or c.summary
     return Suggestion("surprise", cid, c.name, c.layer, reason, score)
+
+
+@dataclass(frozen=True)
+class HubShare:
+    """How often one concept is a given kind of suggestion, wandering from every concept."""
+
+    kind: str  # "useful" | "bridge" | "foundation"
+    id: str
+    count: int
+    share: float  # count / concepts wandered from
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def hub_shares(graph: Graph, g: nx.DiGraph, *, scores: Mapping[str, float] | None = None,
+               vectors: Mapping[str, np.ndarray] | None = None, curiosity: float = 0.5,
+               seed: int = 0) -> dict[str, list[HubShare]]:
+    """Wander from every concept (nothing visited or known) and count, per kind of suggestion,
+    how often each concept is suggested: {kind: shares, most frequent first}. A hub that every
+    neighbourhood touches shows up here as one concept with a large share."""
+    counts: dict[str, dict[str, int]] = {"useful": {}, "bridge": {}, "foundation": {}}
+    for focus in graph.concepts:
+        for s in suggest(graph, g, focus, scores=scores, vectors=vectors, curiosity=curiosity,
+                         seed=seed):
+            counts[s.kind][s.id] = counts[s.kind].get(s.id, 0) + 1
+    n = max(1, len(graph.concepts))
+    return {kind: [HubShare(kind, cid, k, k / n)
+                   for cid, k in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))]
+            for kind, found in counts.items()}

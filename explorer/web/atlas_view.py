@@ -21,7 +21,8 @@ def map_view(app: Explorer, nav: Nav, focus) -> None:
     known, bookmarks = app.marks(nav.profile)
     road = [s.id for s in app.road()]
     vis = vis_map(app.graph, app.nx, positions=app.positions(),
-                  scores=app.probabilities(nav.goal, nav.era), road=road, focus=nav.concept,
+                  scores=app.probabilities(nav.goal, nav.era, nav.profile), road=road,
+                  focus=nav.concept,
                   known=known, bookmarks=bookmarks)
     if vis.left_out:
         st.caption(f"The {len(vis.nodes):,} most relevant concepts of "

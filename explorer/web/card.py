@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from explorer.usecases import Card, Explorer, Neighbour
+from explorer.usecases import Card, Explained, Explorer, Neighbour, percent
 from explorer.web.state import Nav
 from explorer.web.text import md_escape, md_link
 
@@ -66,49 +66,66 @@ def score(app: Explorer, card: Card, focus: Focus) -> None:
 
 
 def reasons(app: Explorer, card: Card, focus: Focus) -> None:
-    """The decisions behind the score, in one text, and one row of the concepts their chains go
-    through: two elements whatever the number of reasons (an element costs ~100 bytes)."""
+    """The decisions behind the score, each with the concepts its chain goes through."""
     rel = card.relevance
-    if not rel.reasons:
+    if card.not_yet:
+        st.caption(md_escape(card.not_yet[:1].upper() + card.not_yet[1:]))
+    elif not card.explained:
         st.caption("No decision in this graph reaches this concept for this goal and era. "
                    "Curiosity is still a good reason to learn it.")
-        return
-    st.markdown("\n\n".join(
-        f"**+{r.contribution:.0%}** · {md_escape(r.decision_text)}  \n"
-        f":gray[faced {r.frequency:.0%} of the time × reach {r.reach:.2f} ("
-        f"{' × '.join(f'{md_escape(s.relation)} {s.factor:.2f}' for s in r.chain)})]"
-        for r in rel.reasons))
-    chain = list(dict.fromkeys(s.concept_id for reason in rel.reasons for s in reason.chain
-                               if s.concept_id != card.concept.id))
-    if chain:
-        concept_pills(app, "Through", chain, focus, "why")
+    for i, item in enumerate(card.explained[:card.shown]):
+        contribution(app, card, item, focus, f"why{i}")
+    if more := card.more():
+        st.caption(md_escape(f"{more}. Together: 1 − Π(1 − each) = {rel.p:.1%}."))
+        with st.expander(f"All {len(card.explained)} decisions", expanded=False):
+            for item in card.explained:
+                st.markdown(f"**+{md_escape(percent(item.contribution))}** · "
+                            f"{md_escape(item.text)}  \n:gray[{md_escape(item.formula)}]")
+
+
+def contribution(app: Explorer, card: Card, item: Explained, focus: Focus, key: str) -> None:
+    st.markdown(f"**+{md_escape(percent(item.contribution))}** · {md_escape(item.text)}  \n"
+                f":gray[{md_escape(item.formula)}]")
+    if item.through:
+        concept_pills(app, "Through", item.through, focus, key, label_visibility="collapsed")
 
 
 def era_chart(card: Card) -> None:
-    """The concept's score across eras for every goal, with the chosen era marked.
+    """The concept's score across eras for every goal, with the chosen era marked (dashed), and
+    the year it was introduced and its maturity points (dotted, with a label).
 
-    The data sits inside the line's layer, where Streamlit leaves it as JSON (top-level data
-    becomes an Arrow table, about 2 KB of schema), as one column per goal (vega-lite's flatten
-    and fold rebuild the rows)."""
-    goals = list(card.eras)
-    years = [y for y, _ in next(iter(card.eras.values()), [])]
-    columns = {"year": years} | {g: [round(p, 3) for _, p in card.eras[g]] for g in goals}
-    st.vega_lite_chart(None, {
-        "height": 130,
-        "layer": [
-            {"data": {"values": [columns]},
-             "transform": [{"flatten": ["year", *goals]}, {"fold": goals, "as": ["goal", "p"]}],
-             "mark": {"type": "line", "interpolate": "monotone"},
-             "encoding": {
-                 "x": {"field": "year", "type": "quantitative", "title": None,
-                       "axis": {"format": "d"}},
-                 "y": {"field": "p", "type": "quantitative", "title": None,
-                       "axis": {"format": "%", "tickCount": 3}, "scale": {"domain": [0, 1]}},
-                 "color": {"field": "goal", "type": "nominal",
-                           "legend": {"orient": "top", "title": None}}}},
-            {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280"},
-             "encoding": {"x": {"datum": card.year, "type": "quantitative"}}},
-        ]}, width="stretch", height=190)
+    The data sits inside the line's layer, where Streamlit leaves it as JSON: top-level data
+    becomes an Arrow table, with about 2 KB of schema."""
+    rows = [{"year": y, "goal": goal, "p": round(p, 3)}
+            for goal, series in card.eras.items() for y, p in series]  # inline: no Arrow table
+    marks = [{"year": y, "what": what} for y, what in card.era_marks]
+    st.caption("Score across eras, per goal" + (" (dotted: the year introduced and the years "
+                                                "of its maturity estimates)" if marks else ""))
+    layers = [
+        {"data": {"values": rows}, "mark": {"type": "line", "interpolate": "monotone"},
+         "encoding": {
+             "x": {"field": "year", "type": "quantitative", "title": None,
+                   "axis": {"format": "d", "tickCount": 6}},
+             "y": {"field": "p", "type": "quantitative", "title": None,
+                   "axis": {"format": "%", "tickCount": 3}, "scale": {"domain": [0, 1]}},
+             "color": {"field": "goal", "type": "nominal",
+                       "legend": {"orient": "top", "title": None}}}},
+        {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280"},
+         "encoding": {"x": {"datum": card.year, "type": "quantitative"}}},
+    ]
+    if marks:
+        layers.append({"data": {"values": marks},
+                       "mark": {"type": "rule", "strokeDash": [1, 3], "color": "#a16207"},
+                       "encoding": {"x": {"field": "year", "type": "quantitative"},
+                                    "tooltip": [{"field": "what"}, {"field": "year"}]}})
+        layers.append({"data": {"values": marks},  # only "introduced" is written out
+                       "transform": [{"filter": "datum.what == 'introduced'"}],
+                       "mark": {"type": "text", "angle": 270, "align": "left", "dx": 4,
+                                "dy": -4, "fontSize": 9, "color": "#a16207"},
+                       "encoding": {"x": {"field": "year", "type": "quantitative"},
+                                    "y": {"datum": 0.02}, "text": {"field": "what"}}})
+    st.vega_lite_chart(None, {"height": 130, "layer": layers},
+                       width="stretch", height=190)
 
 
 def progress_buttons(app: Explorer, card: Card, nav: Nav) -> None:
@@ -155,8 +172,8 @@ def card(app: Explorer, concept_id: str, nav: Nav, focus: Focus) -> None:
         if concept.symptoms else ""))
     if concept.hook:
         st.info(md_escape(concept.hook), icon=":material/lightbulb:")
-    neighbour_pills(app, "Builds on", data.below, focus, "pre")
-    neighbour_pills(app, "Leads to", data.above, focus, "up")
+    for heading, key, items in data.sections():
+        neighbour_pills(app, heading, items, focus, key)
     informs = ("**Decisions it informs**\n" + "\n".join(
         f"- {md_escape(i.text)} — strength {i.strength:.0%}{evidence_links(i.evidence)}"
         for i in data.informs[:5])) if data.informs else ""

@@ -1,29 +1,50 @@
-"""The decisions view: what someone with this goal decides, most frequent first."""
+"""The decisions view: what someone with this goal decides, most frequent first (or by how much
+their concepts' scores fell between two eras), and how often *you* face each one."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from explorer.usecases import Explorer
+from explorer.usecases import ERA_RANGE, Explorer
 from explorer.web.card import Focus, concept_pills
+from explorer.web.my_decisions import frequency_control, onboarding, orphans
 from explorer.web.state import Nav
 from explorer.web.text import md_escape, md_link
 
 SHOWN = 25  # decisions drawn before "Show all": each one is resent on every rerun
+ORDERS = {"frequency": "How often they are faced", "fall": "How much their concepts fell"}
 
 
 def decisions_view(app: Explorer, nav: Nav, focus: Focus) -> None:
     st.subheader(f"Decisions you face: {md_escape(app.goal_name(nav.goal).lower())}")
-    rows = app.decisions(nav.goal)
-    st.caption(f"{len(rows)} decisions, most frequent first. Frequencies and strengths are "
-               "estimates, each written down with its reason in the graph's decisions/ files.")
+    onboarding(app, nav)
+    rows = app.decisions(nav.goal, nav.profile)
+    left, right = st.columns([3, 2])
+    order = left.radio("Sort by", list(ORDERS), format_func=ORDERS.get, horizontal=True,
+                       key="dec-order")
+    shifts = {}
+    if order == "fall":
+        then = right.number_input("From the era", ERA_RANGE[0], ERA_RANGE[1], 2000, 5,
+                                  key="dec-then", help=f"…to the era in the sidebar ({nav.era:d})")
+        found = app.decision_shifts(nav.goal, then, nav.era, nav.profile)
+        shifts = {s.decision_id: s for s in found}
+        place = {s.decision_id: i for i, s in enumerate(found)}
+        rows = sorted(rows, key=lambda r: place.get(r.decision.id, len(place)))
+    st.caption(f"{len(rows)} decision{'s' * (len(rows) != 1)}. Frequencies and strengths "
+               "are estimates, each written "
+               "down with its reason in the graph's decisions/ files; set your own to make "
+               "every score yours.")
     shown = rows if st.session_state.get("all-decisions") else rows[:SHOWN]
     for row in shown:
         d = row.decision
         with st.container(border=True):
             sensitive = "" if d.maturity_sensitive else " · mature tools do not remove it"
-            st.markdown(f"**{row.frequency:.0%}** · {md_escape(d.text)}  \n"
+            mine = " (yours)" if row.own is not None else ""
+            st.markdown(f"**{row.frequency:.0%}**{mine} · {md_escape(d.text)}  \n"
                         f":gray[{md_escape(d.kind)}{sensitive}]")
+            if shift := shifts.get(d.id):
+                st.caption(md_escape(shift.describe()))
+            frequency_control(app, nav, row)
             concept_pills(app, "Informed by", [cid for cid, *_ in row.informed_by], focus,
                           f"dec-{d.id}", label_visibility="collapsed",
                           help="\n".join(f"- **{md_escape(name)}** ({strength:.0%}): "
@@ -37,3 +58,4 @@ def decisions_view(app: Explorer, nav: Nav, focus: Focus) -> None:
     if len(shown) < len(rows):
         st.button(f"Show all {len(rows)}", key="all-decisions-more",
                   on_click=st.session_state.__setitem__, args=("all-decisions", True))
+    orphans(app, nav)

@@ -57,7 +57,8 @@ def more_asked(nav: Nav) -> int:
 def graph_panel(app: Explorer, nav: Nav, highlight: tuple[str, ...] = (),
                 height: int = 600) -> None:
     """The neighbourhood at its atlas positions, centred on the focus, with its legend."""
-    scores = app.probabilities(nav.goal, nav.era) if graphs.has_decisions(app) else None
+    scores = (app.probabilities(nav.goal, nav.era, nav.profile) if graphs.has_decisions(app)
+              else None)
     known, bookmarks = app.marks(nav.profile)
     vis = vis_graph(app.graph, app.nx, nav.concept, positions=app.positions(), depth=nav.depth,
                     scores=scores, highlight=highlight, known=known, bookmarks=bookmarks,

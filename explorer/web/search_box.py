@@ -21,7 +21,7 @@ def search_box(app: Explorer, nav: Nav, focus) -> None:
     if not query.strip():
         return
     result = app.search(query, limit=RESULTS)
-    scores = app.probabilities(nav.goal, nav.era)
+    scores = app.probabilities(nav.goal, nav.era, nav.profile)
     layers = {la.id: la.name for la in app.graph.layers}
 
     def choose(cid: str) -> None:

@@ -50,7 +50,8 @@ def sidebar(app: Explorer, nav: Nav) -> tuple[Nav, float]:
                               help="0: suggest what is useful. 1: suggest what is surprising.")
         st.slider("Graph depth", 1, 3, **bound("depth", nav))
         st.text_input("Profile", max_chars=40,
-                      help="Progress (known, bookmarks) is kept per profile.",
+                      help="Progress (known, bookmarks) and how often you face each decision "
+                           "(Decisions view) are kept per profile.",
                       **bound("profile", nav, lambda v: v.strip() or DEFAULT_PROFILE))
         summary = app.progress_list(nav.profile).summary
         st.caption(f"{summary.known:d} of {len(app.graph.concepts)} concepts known · "

@@ -40,10 +40,10 @@ def test_clicking_a_neighbour_updates_card_and_url(app):
 def test_why_chain_is_clickable(app):
     app.query_params["concept"] = "float16"
     app.run()
-    assert not [p for p in app.button_group if p.key == "why"]  # closed: not even sent
+    assert not [p for p in app.button_group if p.key == "why0"]  # closed: not even sent
     app.session_state["why-open"] = True  # what opening the expander does
     app.run()
-    pill(app, "why").set_value("adam").run()
+    pill(app, "why0").set_value("adam").run()
     assert heading(app) == "### Adam optimizer"
 
 
