@@ -7,7 +7,7 @@ PORT   ?= 8501
 # interface (put it behind a reverse proxy with TLS and authentication: README, "Serving").
 HOST   ?= 127.0.0.1
 
-.PHONY: run test lint bench bench-peers setup chromium screenshots
+.PHONY: run test lint bench bench-peers setup chromium postgresql screenshots loadtest
 
 setup: $(STAMP)
 
@@ -21,6 +21,18 @@ chromium:
 	else \
 		echo "The browser tests need Chromium at /usr/bin/chromium:"; \
 		echo "  sudo apt-get install chromium    (then run make test again)"; exit 1; \
+	fi
+
+# The progress tests also run against a real PostgreSQL, which they start themselves from
+# Debian's binaries (tests/postgres.py); installed here when missing, like Chromium.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's postgresql for the progress tests…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	else \
+		echo "The progress tests need PostgreSQL's server binaries:"; \
+		echo "  sudo apt-get install postgresql    (then run make test again)"; exit 1; \
 	fi
 
 # torch first, pinned: an unpinned torch (pulled in by sentence-transformers) would be a multi-GB
@@ -37,7 +49,7 @@ run: $(STAMP)
 	$(BIN)/streamlit run streamlit_app.py --server.address $(HOST) --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
-test: $(STAMP) lint chromium
+test: $(STAMP) lint chromium postgresql
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
@@ -51,6 +63,14 @@ bench: $(STAMP)
 bench-peers: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/explorer bench --peers
+
+# Many users at once (docs/DEPLOY.md): SESSIONS browser contexts against one server for SECONDS;
+# PROGRESS_URL=postgresql://… keeps their progress in PostgreSQL. Exits 1 unless it held.
+SESSIONS ?= 20
+SECONDS  ?= 60
+loadtest: $(STAMP) chromium
+	$(BIN)/explorer loadtest --sessions $(SESSIONS) --seconds $(SECONDS) --json \
+		$(if $(PROGRESS_URL),--progress-url $(PROGRESS_URL))
 
 # The README's screenshots (focus view, whole map, phone, dark), taken from the running app.
 screenshots: $(STAMP) chromium

@@ -352,6 +352,27 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("loadtest")
+def cmd_loadtest(args: argparse.Namespace) -> int:
+    from explorer.bench import loadtest  # noqa: PLC0415 (starts a server and Chromium)
+
+    if args.sessions < 1 or args.seconds <= 0 or args.timeout <= 0:
+        raise UserError("loadtest: --sessions, --seconds and --timeout must be positive")
+    try:
+        think = tuple(float(x) for x in args.think.split(","))
+    except ValueError:
+        think = ()
+    if len(think) != 2 or not 0 <= think[0] <= think[1]:
+        raise UserError(f"loadtest: --think takes MIN,MAX seconds like 2,4, not {args.think!r}")
+    options = tuple(f"--{o}" if not o.startswith("--") else o for o in args.server_option)
+    result = loadtest.run(args.sessions, args.seconds, progress_url=args.progress_url or None,
+                          model=not args.no_model, timeout_s=args.timeout, think=think,
+                          server_args=tuple(a for o in options for a in o.split("=", 1)),
+                          log=lambda msg: print(f"… {msg}", file=sys.stderr))
+    print(loadtest.to_json(result) if args.json else loadtest.table(result))
+    return 0 if result["held"] else 1
+
+
 @command("import")
 def cmd_import(args: argparse.Namespace) -> int:
     report = usecases.import_graph([Path(s) for s in args.sources], args.format,
@@ -463,6 +484,20 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--peers", action="store_true",
                    help="run the shared peer harness on peer A, peer B and this app, side by side")
     s.add_argument("--clicks", type=int, default=20, help="measured clicks per app with --peers")
+    s.add_argument("--json", action="store_true")
+    s = sub.add_parser("loadtest", help="many users at once: browser sessions against one "
+                       "server, with errors, latencies, memory and leaks (docs/DEPLOY.md)")
+    s.add_argument("--sessions", type=int, default=20, help="concurrent browser sessions")
+    s.add_argument("--seconds", type=float, default=60, help="how long they act")
+    s.add_argument("--timeout", type=float, default=30,
+                   help="seconds an action may take before it counts as an error")
+    s.add_argument("--progress-url", metavar="URL",
+                   help="keep progress in this PostgreSQL database (default: a fresh SQLite file)")
+    s.add_argument("--think", default="2,4", metavar="MIN,MAX",
+                   help="seconds a session pauses between actions (uniform; default 2,4)")
+    s.add_argument("--no-model", action="store_true", help="keyword search only")
+    s.add_argument("--server-option", action="append", default=[], metavar="KEY=VALUE",
+                   help="an option for `streamlit run`, e.g. runner.postScriptGC=true")
     s.add_argument("--json", action="store_true")
     s = sub.add_parser("import", help="read CSV, JSON, YAML, GraphML, GEXF or an Obsidian "
                        "vault into a graph folder (docs/FORMATS.md)")

@@ -32,6 +32,10 @@ SETTINGS = (
             "profile, in SQLite: the app, the "
             "CLI and several app processes share it; never touched by builds. An older "
             "progress.duckdb beside it is imported once."),
+    Setting("EXPLORER_PROGRESS_URL", "",
+            "A PostgreSQL URL (postgresql://user:password@host:5432/db) to keep progress there "
+            "instead of EXPLORER_PROGRESS, so several app servers share it (docs/DEPLOY.md). "
+            "Empty: the local SQLite file."),
     Setting("EXPLORER_GRAPHS", str(PROJECT_ROOT / "data" / "graphs"),
             "Folder of imported graphs (one graph folder each): `explorer import` writes here "
             "by default and the page offers each one to explore."),

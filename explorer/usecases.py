@@ -29,8 +29,9 @@ import numpy as np
 from explorer import settings
 from explorer.domain import atlas as _atlas
 from explorer.domain import relations as _relations
+from explorer.domain import resolve as _resolve
 from explorer.domain.errors import BadInput, UnknownConcept
-from explorer.domain.limits import MAX_UPLOAD_BYTES
+from explorer.domain.limits import MAX_QUERY_CHARS, MAX_UPLOAD_BYTES
 from explorer.domain.loader import YEAR_RANGE, GraphError, load_graph
 from explorer.domain.model import Concept, Decision, Evidence, Graph
 from explorer.domain.network import leads_to, neighborhood, prerequisites
@@ -53,8 +54,8 @@ from explorer.storage.graph_store import BuildRefused
 from explorer.storage.progress import ProgressError, ProgressStore, open_progress
 from explorer.storage.workspace import Workspace
 
-__all__ = ["DEFAULT_GOAL", "DEFAULT_PROFILE", "ERA_RANGE", "BadInput", "BuildRefused", "Card",
-           "Explorer", "GraphError", "ImportFailed",
+__all__ = ["DEFAULT_GOAL", "DEFAULT_PROFILE", "ERA_RANGE", "MAX_QUERY_CHARS", "BadInput",
+           "BuildRefused", "Card", "Explorer", "GraphError", "ImportFailed", "Link", "LinkNotice",
            "NoPath", "ProgressError", "UnknownConcept", "build", "default_year", "open_explorer",
            "relations", "validate"]
 
@@ -62,6 +63,11 @@ DEFAULT_GOAL = "build"
 DEFAULT_CURIOSITY = 0.5
 ERA_RANGE = (1980, 2030)
 ERA_TICKS = tuple(range(ERA_RANGE[0], ERA_RANGE[1] + 1, 10))
+DEFAULT_CONCEPT = "adam"
+MAX_PROFILE_CHARS = 40
+# The concept-valued fields of a link, with the name a notice gives each.
+LINK_CONCEPTS = {"concept": "concept", "from": "path start", "to": "path end",
+                 "target": "plan target"}
 CARD_LIST_LIMIT = 12  # neighbours listed per relation on a card, the most relevant first
 CARD_TOP_REASONS = 3  # contributions a card shows before "N more decisions add X%"
 ONBOARDING_DECISIONS = 10  # "which of these do you face?": the goal's most frequent decisions
@@ -210,6 +216,27 @@ class ProgressList:
 
 
 @dataclass(frozen=True)
+class LinkNotice:
+    """Why a value of a link was not used as written: `field` (a query parameter), what was
+    `asked`, the sentence to show, and for a concept that names nothing the `closest` concepts
+    as (id, name), best first."""
+
+    field: str
+    asked: str
+    text: str
+    closest: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link's query resolved against the graph: the `values` to use (view, concept, goal,
+    era, depth, from, to, target, profile) and a notice for each value that was changed."""
+
+    values: dict[str, str | int]
+    notices: tuple[LinkNotice, ...] = ()
+
+
+@dataclass(frozen=True)
 class Ranked:
     id: str
     name: str
@@ -252,6 +279,7 @@ class Explorer:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _searcher: object = field(default=None, init=False, repr=False)
     _warming: bool = field(default=False, init=False, repr=False)
+    _link_names: tuple | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # One bounded cache per explorer, keyed by everything a score depends on besides the
@@ -293,6 +321,89 @@ class Explorer:
         return (f"Showing the graph built {self.built_at or 'earlier'}: the sources in {where} "
                 f"cannot be built ({len(problems)} problem(s); the first: {problems[0]}). "
                 "`explorer validate` lists them all.")
+
+    # --- links ------------------------------------------------------------------------------
+
+    def _names(self) -> _resolve.Names:
+        graph = self.graph
+        with self._lock:
+            cached = self._link_names
+            if cached is None or cached[0] is not graph:
+                cached = self._link_names = (graph, _resolve.Names(
+                    {c.id: (c.name, c.aliases) for c in graph.concepts.values()}))
+        return cached[1]
+
+    def resolve_concept(self, asked: str) -> _resolve.Named:
+        """What `asked` names among the concepts: an id, or an id, name or alias written with
+        other case or punctuation; else nothing, with the closest concepts."""
+        return self._names().resolve(str(asked))
+
+    def resolve_link(self, params: Mapping[str, str], *, views: tuple[str, ...] = ("explore",),
+                     depths: tuple[int, int] = (1, 3)) -> Link:
+        """Read a link's query generously and say what was changed, never failing.
+
+        Concepts (`concept`, `from`, `to`, `target`) resolve case, punctuation, names and
+        aliases (`Momentum`, `Adam optimizer`); one that names nothing falls back to the
+        default and its notice lists the closest concepts. `era` and `depth` out of range are
+        clamped, unknown `view` and `goal` fall back, a long `profile` is cut; each says so.
+        """
+        graph = self.graph
+        concepts = graph.concepts
+        goals = {g.id: g.name for g in graph.goals}
+        default_concept = DEFAULT_CONCEPT if DEFAULT_CONCEPT in concepts else next(
+            iter(concepts), DEFAULT_CONCEPT)
+        default_goal = DEFAULT_GOAL if DEFAULT_GOAL in goals or not goals else next(iter(goals))
+        notices: list[LinkNotice] = []
+        values: dict[str, str | int] = {}
+
+        view, unknown = _resolve.choice(params.get("view"), views, views[0])
+        if unknown:
+            notices.append(LinkNotice("view", params["view"], (
+                f"There is no view '{_resolve.shown(params['view'])}'; showing "
+                f"{views[0].capitalize()}. Views: {', '.join(v.capitalize() for v in views)}.")))
+        values["view"] = view
+
+        defaults = {"concept": default_concept, "from": "transistor", "to": default_concept,
+                    "target": default_concept}
+        for param, what in LINK_CONCEPTS.items():
+            default = defaults[param] if defaults[param] in concepts else default_concept
+            asked = params.get(param)
+            if asked is None or asked == "":
+                values[param] = default
+                continue
+            named = self.resolve_concept(asked)
+            values[param] = named.id or default
+            if named.id is None:
+                fallback = concepts[default].name if default in concepts else default
+                closest = tuple((cid, concepts[cid].name) for cid in named.closest)
+                notices.append(LinkNotice(param, asked, (
+                    f"No concept '{_resolve.shown(asked)}' (the {what} asked for) is in this "
+                    f"graph; showing {fallback} instead."
+                    + (" The closest names are below." if closest else "")), closest))
+
+        goal, unknown = _resolve.choice(params.get("goal"), goals, default_goal)
+        if unknown:
+            notices.append(LinkNotice("goal", params["goal"], (
+                f"There is no goal '{_resolve.shown(params['goal'])}'; scores are for "
+                f"'{goals.get(goal, goal)}'. Goals: {', '.join(goals.values())}.")))
+        values["goal"] = goal
+
+        for param, default, (lo, hi), what in (
+                ("era", default_year(), ERA_RANGE, "Era"),
+                ("depth", depths[0], depths, "Depth")):
+            clamped = _resolve.clamp(params.get(param), default, lo, hi, what)
+            values[param] = clamped.value
+            if clamped.note:
+                notices.append(LinkNotice(param, str(params.get(param)), clamped.note))
+
+        profile = str(params.get("profile") or "").strip() or DEFAULT_PROFILE
+        if len(profile) > MAX_PROFILE_CHARS:
+            notices.append(LinkNotice("profile", profile, (
+                f"Profile names are at most {MAX_PROFILE_CHARS} characters; using "
+                f"'{profile[:MAX_PROFILE_CHARS]}'.")))
+            profile = profile[:MAX_PROFILE_CHARS]
+        values["profile"] = profile
+        return Link(values, tuple(notices))
 
     def goal_name(self, goal: str) -> str:
         self.check_goal(goal)
@@ -692,6 +803,11 @@ class Explorer:
             searcher.wait()
         return searcher.search(query, limit=limit)
 
+    def model_loaded(self) -> bool:
+        """Whether the embedding model is loaded (never starts loading it)."""
+        searcher = self._searcher
+        return searcher is not None and searcher.ready
+
     def search_status(self) -> str:
         return self.searcher().status
 
@@ -726,7 +842,7 @@ def era_marks(concept: Concept) -> list[tuple[int, str]]:
 
 def open_explorer(on_build: Callable[[], None] | None = None, *,
                   db_path: Path | None = None, data_dir: Path | None = None,
-                  progress_path: Path | None = None) -> Explorer:
+                  progress_path: Path | None = None, graph: str | None = None) -> Explorer:
     """The explorer for the current settings: the graph database (rebuilt first when missing or
     older than its sources) and the progress store. The only function that reads settings."""
     ws = Workspace.open(db_path or settings.path("EXPLORER_DB"),
@@ -735,8 +851,9 @@ def open_explorer(on_build: Callable[[], None] | None = None, *,
                         embeddings=settings.path("EXPLORER_EMBEDDINGS"),
                         seed=settings.path("EXPLORER_EMBEDDINGS_SEED"))
     use_model, model_path = model_settings()
-    return Explorer(ws, open_progress(progress_path or settings.path("EXPLORER_PROGRESS")),
-                    use_model=use_model, model_path=model_path)
+    progress = open_progress(progress_path or settings.path("EXPLORER_PROGRESS"),
+                             settings.get("EXPLORER_PROGRESS_URL") or None, graph=graph)
+    return Explorer(ws, progress, use_model=use_model, model_path=model_path)
 
 
 def model_settings() -> tuple[bool, str | None]:
@@ -860,7 +977,7 @@ def open_graph(name: str | None = None, on_build: Callable[[], None] | None = No
         raise ValueError(f"no imported graph named '{name}'")
     state = settings.path("EXPLORER_GRAPHS") / ".explorer"
     return open_explorer(on_build, db_path=state / f"{name}.duckdb", data_dir=folders[name],
-                         progress_path=state / f"{name}.progress.sqlite")
+                         progress_path=state / f"{name}.progress.sqlite", graph=name)
 
 
 UPLOAD_FORMATS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".json": "json", ".yaml": "yaml",

@@ -52,6 +52,8 @@ def run(argv: list[str]) -> tuple[int, str, str]:
     (["search", "--batch", "{tmp}/missing.txt"], "No such file or directory"),
     (["progress", "mark", "adam", "--profile", "x" * 65], "a profile name has 1 to 64"),
     (["progress", "list", "--profile", "x" * 65], "a profile name has 1 to 64"),
+    (["loadtest", "--sessions", "0"], "--sessions, --seconds and --timeout must be positive"),
+    (["loadtest", "--think", "4,2"], "--think takes MIN,MAX seconds like 2,4, not '4,2'"),
     (["decisions", "set", "training-diverges", "often-ish"],
      "the frequency of decision 'training-diverges' is one of never, rarely, sometimes, often"),
     (["decisions", "set", "training-diverges", "1.5"], "a number from 0 to 1, not '1.5'"),

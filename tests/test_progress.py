@@ -1,4 +1,8 @@
-"""progress.Progress: idempotent marks per profile, thread-safe writes, a file outliving builds."""
+"""The progress store: idempotent marks per profile, thread-safe writes, progress outliving builds.
+
+Every test taking `progress_place` runs twice: on SQLite and on a real PostgreSQL
+(tests/postgres.py); the rest are about the SQLite file itself.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from explorer.storage.progress import (
     SQLiteProgress,
     open_progress,
 )
+from tests.conftest import ProgressPlace
 
 
 class Clock:
@@ -35,8 +40,8 @@ class Clock:
         return self.now
 
 
-def test_marks_are_idempotent_and_per_profile() -> None:
-    with SQLiteProgress() as p:
+def test_marks_are_idempotent_and_per_profile(progress_place: ProgressPlace) -> None:
+    with progress_place.open() as p:
         p.mark_known("ann", "adam", "momentum")
         p.mark_known("ann", "adam")
         p.mark_known("bob", "gpu")
@@ -50,8 +55,8 @@ def test_marks_are_idempotent_and_per_profile() -> None:
         assert p.profiles() == ["ann", "bob"]
 
 
-def test_bookmarks_keep_their_order_and_visits_count() -> None:
-    with SQLiteProgress(clock=Clock()) as p:
+def test_bookmarks_keep_their_order_and_visits_count(progress_place: ProgressPlace) -> None:
+    with progress_place.open(clock=Clock()) as p:
         p.bookmark("ann", "momentum")
         p.bookmark("ann", "adam")
         p.bookmark("ann", "momentum")  # already there: keeps its first place
@@ -65,8 +70,8 @@ def test_bookmarks_keep_their_order_and_visits_count() -> None:
         assert visits[0].last_at == datetime(2026, 1, 1, 0, 0, 6)
 
 
-def test_bad_input_is_refused() -> None:
-    with SQLiteProgress() as p:
+def test_bad_input_is_refused(progress_place: ProgressPlace) -> None:
+    with progress_place.open() as p:
         with pytest.raises(ValueError, match="profile name"):
             p.mark_known("", "adam")
         with pytest.raises(ValueError, match="profile name"):
@@ -76,8 +81,9 @@ def test_bad_input_is_refused() -> None:
         assert p.known("ann") == set()
 
 
-def test_decision_frequencies_per_profile_set_replace_and_reset() -> None:
-    with SQLiteProgress(clock=Clock()) as p:
+def test_decision_frequencies_per_profile_set_replace_and_reset(
+        progress_place: ProgressPlace) -> None:
+    with progress_place.open(clock=Clock()) as p:
         assert p.decision_frequencies("ann") == {}
         p.set_decision_frequency("ann", "training-loss-diverges", 0.0)
         p.set_decision_frequency("ann", "pick-a-precision", 0.4)
@@ -97,8 +103,9 @@ def test_decision_frequencies_per_profile_set_replace_and_reset() -> None:
     (1.5, "number from 0 to 1, not '1.5'"), (-0.1, "number from 0 to 1"),
     (float("nan"), "number from 0 to 1, not 'nan'"), ("often", "number from 0 to 1, not 'often'"),
 ])
-def test_a_bad_decision_frequency_is_refused_and_nothing_written(value, message) -> None:
-    with SQLiteProgress() as p:
+def test_a_bad_decision_frequency_is_refused_and_nothing_written(
+        value, message, progress_place: ProgressPlace) -> None:
+    with progress_place.open() as p:
         p.set_decision_frequency("ann", "d1", 0.3)
         with pytest.raises(ValueError, match=f"decision 'd1' is a {message}"):
             p.set_decision_frequency("ann", "d1", value)
@@ -109,16 +116,16 @@ def test_a_bad_decision_frequency_is_refused_and_nothing_written(value, message)
         assert p.decision_frequencies("ann") == {"d1": 0.3}
 
 
-def test_decision_frequencies_outlive_the_file_being_reopened(tmp_path: Path) -> None:
-    path = tmp_path / "progress.sqlite"
-    with SQLiteProgress(path) as p:
+def test_decision_frequencies_outlive_the_store_being_reopened(
+        progress_place: ProgressPlace) -> None:
+    with progress_place.open() as p:
         p.set_decision_frequency("ann", "gone-decision", 0.1)
-    with SQLiteProgress(path) as p:
+    with progress_place.open() as p:
         assert p.decision_frequencies("ann") == {"gone-decision": 0.1}
 
 
-def test_summary_by_layer_and_orphans(tiny_graph: Graph) -> None:
-    with SQLiteProgress() as p:
+def test_summary_by_layer_and_orphans(tiny_graph: Graph, progress_place: ProgressPlace) -> None:
+    with progress_place.open() as p:
         p.mark_known("ann", "momentum", "adam", "floating-point", "gone-concept")
         p.bookmark("ann", "old-bookmark")
         p.visit("ann", "gpu")
@@ -130,6 +137,17 @@ def test_summary_by_layer_and_orphans(tiny_graph: Graph) -> None:
     assert s.by_layer["physics"].share == 0.0
     assert s.orphaned == ["gone-concept", "old-bookmark"]
     assert s.to_dict()["by_layer"]["numerics"] == {"known": 1, "total": 2, "share": 0.5}
+
+
+def test_progress_is_kept_between_opens(progress_place: ProgressPlace) -> None:
+    with progress_place.open() as p:
+        p.mark_known("ann", "adam")
+        p.bookmark("ann", "gpu")
+        p.visit("ann", "gpu")
+    with progress_place.open() as p:
+        assert p.known("ann") == {"adam"}
+        assert p.bookmarks("ann") == ["gpu"]
+        assert [(v.concept_id, v.times) for v in p.visits("ann")] == [("gpu", 1)]
 
 
 def test_a_file_keeps_progress_and_migrates_once(tmp_path: Path) -> None:
@@ -147,14 +165,14 @@ def test_a_file_keeps_progress_and_migrates_once(tmp_path: Path) -> None:
     assert rows == [(v, name) for v, name, _ in MIGRATIONS] and rows[-1][0] == SCHEMA_VERSION
 
 
-def test_twenty_threads_end_equal_to_a_serial_replay(tmp_path: Path) -> None:
+def test_twenty_threads_end_equal_to_a_serial_replay(progress_place: ProgressPlace) -> None:
     concepts = [f"c{i}" for i in range(12)]
     plans = []
     for t in range(20):
         rng = random.Random(t)
         plans.append([(rng.choice(("mark", "unmark", "bookmark", "unbookmark", "visit")),
                        rng.choice(concepts)) for _ in range(25)])
-    shared = SQLiteProgress(tmp_path / "progress.sqlite")
+    shared = progress_place.open()
     errors: list[BaseException] = []
     start = threading.Barrier(20)
 
@@ -196,11 +214,26 @@ def test_twenty_threads_end_equal_to_a_serial_replay(tmp_path: Path) -> None:
     shared.close()
 
 
-def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path) -> None:
+def test_threads_that_end_leave_no_connection_open(tmp_path: Path) -> None:
+    """Streamlit runs every rerun in a new thread: a connection per thread, kept until the
+    store closed, leaked one connection (two file descriptors) per rerun."""
+    fds = Path("/proc/self/fd")
+    with SQLiteProgress(tmp_path / "progress.sqlite") as store:
+        before = len(list(fds.iterdir()))
+        for i in range(200):
+            thread = threading.Thread(target=lambda i=i: (store.visit("me", f"c{i % 7}"),
+                                                           store.known("me")))
+            thread.start()
+            thread.join()
+        assert len(list(fds.iterdir())) - before <= 4
+        assert sum(v.times for v in store.visits("me")) == 200
+
+
+def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path,
+                                          progress_place: ProgressPlace) -> None:
     db = tmp_path / "graph.duckdb"
     build(tiny_dir, db)
-    progress_path = tmp_path / "progress.sqlite"
-    with SQLiteProgress(progress_path) as p:
+    with progress_place.open() as p:
         p.mark_known("ann", "transistor", "adam")
         p.bookmark("ann", "transistor")
         p.set_decision_frequency("ann", "training-diverges", 0.1)
@@ -216,7 +249,7 @@ def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path) -> No
     store = Store(db)
     graph = store.load_graph()
     store.close()
-    with SQLiteProgress(progress_path) as p:
+    with progress_place.open() as p:
         assert p.known("ann") == {"transistor", "adam"}
         assert p.decision_frequencies("ann") == {"training-diverges": 0.1}
         summary = p.summary("ann", graph)
@@ -227,21 +260,20 @@ def test_progress_survives_a_graph_rebuild(tiny_dir: Path, tmp_path: Path) -> No
 
 WRITER = """
 import sys
-from explorer.storage.progress import SQLiteProgress
-store = SQLiteProgress(sys.argv[1])
-for i in range(int(sys.argv[3])):
-    store.mark_known(sys.argv[2], f"c{i}")
+for i in range(int(sys.argv[2])):
+    store.mark_known(sys.argv[1], f"c{i}")
     store.visit("shared", "adam")
-print(len(store.known(sys.argv[2])))
+print(len(store.known(sys.argv[1])))
 """
 
 
-def test_several_processes_write_one_file_at_once(tmp_path: Path) -> None:
-    """The app, the CLI and other app processes share the file: nobody is locked out."""
-    path = tmp_path / "progress.sqlite"
-    with SQLiteProgress(path) as held:  # held open, as a running app holds it
+def test_several_processes_write_one_store_at_once(progress_place: ProgressPlace) -> None:
+    """The app, the CLI and other app processes (or servers) share the store: nobody is locked
+    out, and the visit counts of all of them add up."""
+    with progress_place.open() as held:  # held open, as a running app holds it
         held.mark_known("app", "adam")
-        procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"p{n}", "40"],
+        code = progress_place.source() + WRITER
+        procs = [subprocess.Popen([sys.executable, "-c", code, f"p{n}", "40"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for n in range(4)]
         outs = [p.communicate(timeout=120) for p in procs]

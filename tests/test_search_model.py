@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from explorer.search.embeddings import MODEL_ID, SentenceTransformerEmbedder, cached_vector_source
-from explorer.search.engine import Searcher
+from explorer.search.engine import CLOSE_SIMILARITY, Searcher
 from explorer.storage.graph_store import Store, build
 
 pytestmark = pytest.mark.model
@@ -45,3 +45,21 @@ def test_query_path_matches_batch_encoding(model):
         single = model.embed([text])[0]
         assert abs(float(single @ batch[i]) - 1.0) < 1e-5
         assert abs(float(single @ single) - 1.0) < 1e-5
+
+
+
+def test_nonsense_has_no_close_hit_and_a_real_query_has(tiny_dir, tmp_path, model):
+    """'zzzqqq' once returned four confident hits: what meaning alone finds below
+    CLOSE_SIMILARITY is only "the nearest there is"."""
+    db = tmp_path / "graph.duckdb"
+    build(tiny_dir, db, vectors=cached_vector_source(model, tmp_path / "emb"))
+    store = Store(db)
+    searcher = Searcher(store, lambda: model)
+    assert searcher.wait(120), searcher.status
+    nonsense = searcher.search("zzzqqq", limit=5)
+    assert not any(h.close for h in nonsense.hits)
+    assert all(h.similarity is not None and h.similarity < CLOSE_SIMILARITY
+               for h in nonsense.hits)
+    real = searcher.search("heavy ball momentum", limit=5)
+    assert real.hits[0].id == "momentum" and real.hits[0].close
+    store.close()

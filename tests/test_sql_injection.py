@@ -78,7 +78,8 @@ def sql_built_from_values(path: Path) -> list[str]:
             arg = node.args[0]
             ok = (isinstance(arg, ast.Constant) or isinstance(arg, ast.JoinedStr)
                   or (isinstance(arg, ast.Name) and (arg.id.isupper() or arg.id.startswith("_")
-                                                     or arg.id in ("sql", "statement", "begin"))))
+                                                     or arg.id in ("sql", "statement", "begin",
+                                                                   "record"))))
             if not ok:
                 found.append(f"{path.name}:{node.lineno} executes {ast.unparse(arg)[:60]}")
     return found
@@ -177,7 +178,7 @@ def attack(app, s: str) -> None:
         assert listing.known == [] and listing.bookmarks == []
         app.card("adam", profile=s)
     nav = Nav.parse({k: s for k in ("view", "concept", "goal", "era", "depth", "from", "to",
-                                    "target", "profile")}, app.graph)
+                                    "target", "profile")}, app)
     assert nav.concept in app.graph.concepts and nav.goal in {g.id for g in app.graph.goals}
 
 

@@ -136,17 +136,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(app: Path, env: dict[str, str], log: Path) -> Iterator[tuple[str, float, int]]:
+def served(app: Path, env: dict[str, str], log: Path, args: tuple[str, ...] = (),
+           cwd: Path | None = None) -> Iterator[tuple[str, float, int]]:
     """`streamlit run app` on a free loopback port: yields (base URL, seconds until healthy, its
-    process id)."""
+    process id). `args` are more options for `streamlit run`; `cwd` is where it reads
+    `.streamlit/config.toml` (default: the app's folder)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true",
-           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+           "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false", *args]
     started = time.monotonic()
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out,
+        proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=out, cwd=cwd or app.parent,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         try:
             while True:

@@ -42,7 +42,7 @@ def take(out_dir: Path, shots=SHOTS) -> list[Path]:
     logs = Path(tempfile.mkdtemp(prefix="explorer-shots-"))
     for theme in dict.fromkeys(s[4] for s in shots):
         env = {"EXPLORER_NO_MODEL": "1", "STREAMLIT_THEME_BASE": theme}
-        with served(APP, env, logs / f"streamlit-{theme}.log") as (url, _), \
+        with served(APP, env, logs / f"streamlit-{theme}.log") as (url, _, _), \
                 sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for name, query, viewport, extra, shot_theme, to_graph in shots:

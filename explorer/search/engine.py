@@ -36,6 +36,10 @@ MATCH_ORDER = ("exact", "keyword", "typo", "semantic")
 # Cosine similarity below which all-MiniLM-L6-v2 matches are noise ("hello", emoji score
 # 0.09-0.13 against the curated graph); relevant concepts score 0.2-0.7.
 SEMANTIC_FLOOR = 0.15
+# A hit found by meaning alone is "close" from this similarity up: "zzzqqq" reaches 0.15-0.25
+# against the curated graph through noise, "heavy ball momentum" 0.6 for Momentum.
+CLOSE_SIMILARITY = 0.3
+CLOSE_MATCHES = frozenset({"exact", "keyword", "typo"})
 SNIPPET_CHARS = 160
 QUERY_CACHE_SIZE = 512
 TERMS_CACHE_SIZE = 20_000  # concepts whose snippet candidates are kept tokenised
@@ -52,6 +56,14 @@ class Hit:
     score: float
     matched_by: tuple[str, ...]  # a subset of MATCH_ORDER, in that order
     snippet: str
+    similarity: float | None = None  # cosine similarity to the query, when the model ranked it
+
+    @property
+    def close(self) -> bool:
+        """A match worth offering as one: by name, keyword or typo, or by a meaning at least
+        CLOSE_SIMILARITY alike. Hits that are not close are only the nearest there is."""
+        return bool(CLOSE_MATCHES.intersection(self.matched_by)) or (
+            self.similarity is not None and self.similarity >= CLOSE_SIMILARITY)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "aliases": list(self.aliases),
@@ -266,9 +278,11 @@ class Searcher:
                                                                    fixes=fixes)]
         except duckdb.Error as exc:  # an index from an older build: say so, do not crash
             note = f"keyword index unusable ({exc}); run `explorer build --force`"
+        similarity: dict[str, float] = {}
         if pending is not None:
             try:
-                lists["semantic"] = [cid for cid, _ in self._nearest(pending.result())]
+                similarity = dict(self._nearest(pending.result()))
+                lists["semantic"] = list(similarity)
             except Exception as exc:  # noqa: BLE001  (a query never fails for the model's sake)
                 mode, note = "keywords", f"keywords only: the model failed on this query: {exc}"
         fused = rrf(lists)
@@ -290,7 +304,8 @@ class Searcher:
             if "mention" in found:  # a name inside the query is a keyword match
                 found = found | {"keyword"}
             hits.append(Hit(cid, name, aliases, layer, score,
-                            tuple(m for m in MATCH_ORDER if m in found), snippets.get(cid, "")))
+                            tuple(m for m in MATCH_ORDER if m in found), snippets.get(cid, ""),
+                            similarity.get(cid)))
         return SearchResult(hits, mode, note)
 
     def _misspelt_names(self, query: str, fixes: dict[str, list[str]],

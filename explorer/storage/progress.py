@@ -5,8 +5,10 @@ interface.
 uses the standard library's sqlite3 in WAL mode with a busy timeout, so the app, the CLI and
 several app processes on one machine read and write one file at once: readers never block,
 writers queue for a moment. Every write is one explicit transaction (`BEGIN IMMEDIATE`), marks
-and bookmarks are idempotent upserts, and a connection is opened per thread (sqlite3 connections
-must not cross threads). A PostgreSQL store implements the same abstract methods.
+and bookmarks are idempotent upserts, and each call borrows a connection from a small pool of
+idle ones: one thread uses a connection at a time, and threads that end (Streamlit runs every
+rerun in a new one) leave nothing open behind them. `postgres_progress.PostgresProgress`
+implements the same abstract methods for several servers.
 
 The file is separate from the graph database, so rebuilding the graph never touches it. A
 progress file from before (DuckDB, `progress.duckdb` beside the new file) is imported once, on
@@ -22,7 +24,8 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -153,8 +156,8 @@ class SQLiteProgress(ProgressStore):
                  clock: Callable[[], datetime] | None = None):
         self.path = Path(path) if path else None
         self.clock = clock or utc_now
-        self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
+        self._idle: list[sqlite3.Connection] = []  # open and not in use by any thread
         self._all_lock = threading.Lock()
         self._writer = threading.Lock()
         self.notices: list[str] = []  # what the open check moved aside, one message each
@@ -167,11 +170,11 @@ class SQLiteProgress(ProgressStore):
             for notice in self.notices:
                 log.warning(notice)
             self._uri = f"{self.path.resolve().as_uri()}?mode=rwc"
-        con = self._con()  # an in-memory database lives while one connection is open
-        self._keep = con
         try:
-            migrations.migrate(con, MIGRATIONS, begin="BEGIN IMMEDIATE")
-            self._checkpoint(con)
+            # An in-memory database lives while one connection is open: the pool keeps this one.
+            with self._con() as con:
+                migrations.migrate(con, MIGRATIONS, begin="BEGIN IMMEDIATE")
+                self._checkpoint(con)
         except sqlite3.DatabaseError as exc:
             self.close()
             raise ProgressError(f"the progress file {self.path} cannot be opened as SQLite "
@@ -183,43 +186,53 @@ class SQLiteProgress(ProgressStore):
             if legacy.exists() and legacy != self.path:
                 import_duckdb(self, legacy)
 
-    def _con(self) -> sqlite3.Connection:
-        con = getattr(self._local, "con", None)
+    @contextmanager
+    def _con(self) -> Iterator[sqlite3.Connection]:
+        """A connection for this thread alone until the block ends (an idle one, or a new one;
+        a connection opened once per thread instead leaked one per Streamlit rerun)."""
+        with self._all_lock:
+            con = self._idle.pop() if self._idle else None
         if con is None:
-            try:
-                con = sqlite3.connect(self._uri, uri=True, timeout=BUSY_TIMEOUT_S,
-                                      isolation_level=None, check_same_thread=True)
-                if self.path is not None:
-                    con.execute("PRAGMA journal_mode=WAL")
-                    con.execute("PRAGMA synchronous=FULL")  # a committed mark survives a crash
-                con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-            except sqlite3.DatabaseError as exc:
-                raise ProgressError(f"the progress file {self.path} cannot be opened as SQLite "
-                                    f"({exc}); move it aside to start afresh") from exc
-            self._local.con = con
+            con = self._connect()
+        try:
+            yield con
+        finally:
+            if con.in_transaction:  # never hand on a connection inside a transaction
+                con.execute("ROLLBACK")
             with self._all_lock:
-                self._all.append(con)
+                if con in self._all:  # not closed meanwhile
+                    self._idle.append(con)
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            con = sqlite3.connect(self._uri, uri=True, timeout=BUSY_TIMEOUT_S,
+                                  isolation_level=None, check_same_thread=False)
+            if self.path is not None:
+                con.execute("PRAGMA journal_mode=WAL")
+                con.execute("PRAGMA synchronous=FULL")  # a committed mark survives a crash
+            con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        except sqlite3.DatabaseError as exc:
+            raise ProgressError(f"the progress file {self.path} cannot be opened as SQLite "
+                                f"({exc}); move it aside to start afresh") from exc
+        with self._all_lock:
+            self._all.append(con)
         return con
 
     def close(self) -> None:
         with self._all_lock:
             for con in self._all:
-                try:
-                    con.close()
-                except sqlite3.ProgrammingError:
-                    pass  # made in another thread that has ended; sqlite3 frees it then
+                con.close()
             self._all.clear()
-        self._local = threading.local()
+            self._idle.clear()
         if self._lock is not None:
             self._lock.release()
 
     def write(self, statements: Iterable[tuple[str, tuple]]) -> None:
         """Run statements in one transaction; the write lock is taken at BEGIN. Once committed,
         the transaction is checkpointed into the main file (see `_checkpoint`)."""
-        con = self._con()
         # This process's threads queue here, in turn: left to SQLite's busy handler, which
         # backs off for longer and longer, an unlucky thread can wait out the whole timeout.
-        with self._writer:
+        with self._con() as con, self._writer:
             _begin(con)
             try:
                 for sql, params in statements:
@@ -249,7 +262,8 @@ class SQLiteProgress(ProgressStore):
             con.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
-        return self._con().execute(sql, params).fetchall()
+        with self._con() as con:
+            return con.execute(sql, params).fetchall()
 
     def _add(self, table: str, profile: str, concept_ids: tuple[str, ...]) -> None:
         _table(table)
@@ -353,28 +367,39 @@ def import_duckdb(store: SQLiteProgress, legacy: Path) -> int:
     except duckdb.Error as exc:
         raise ProgressError(f"cannot import the old progress file {legacy}: {exc}; stop the "
                             "process that holds it, or move it aside") from exc
-    con = store._con()
-    con.execute("BEGIN IMMEDIATE")
-    try:
-        if store._read("SELECT 1 FROM imports WHERE source = ?", (source,)):
+    with store._con() as con:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            if con.execute("SELECT 1 FROM imports WHERE source = ?", (source,)).fetchall():
+                con.execute("ROLLBACK")
+                return 0
+            for table, values in rows.items():
+                marks = "?, ?, ?, ?, ?" if table == "visits" else "?, ?, ?"
+                con.executemany(f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT DO NOTHING",
+                                values)
+            total = sum(len(v) for v in rows.values())
+            con.execute("INSERT INTO imports (source, rows) VALUES (?, ?)", (source, total))
+            con.execute("COMMIT")
+        except BaseException:
             con.execute("ROLLBACK")
-            return 0
-        for table, values in rows.items():
-            marks = "?, ?, ?, ?, ?" if table == "visits" else "?, ?, ?"
-            con.executemany(f"INSERT INTO {table} VALUES ({marks}) ON CONFLICT DO NOTHING",
-                            values)
-        total = sum(len(v) for v in rows.values())
-        con.execute("INSERT INTO imports (source, rows) VALUES (?, ?)", (source, total))
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+            raise
     return total
 
 
-def open_progress(path: str | Path | None) -> ProgressStore:
-    """The local progress store at `path` (a `.duckdb` path from older settings means the
-    SQLite file beside it, which imports the old one)."""
+def open_progress(path: str | Path | None, url: str | None = None, *,
+                  graph: str | None = None) -> ProgressStore:
+    """The progress store: PostgreSQL when `url` is given (shared by several servers; `graph`
+    names an imported graph, whose progress gets a schema of its own), else the local SQLite
+    file at `path` (a `.duckdb` path from older settings means the SQLite file beside it,
+    which imports the old one)."""
+    if url:
+        from explorer.storage import postgres_progress  # noqa: PLC0415
+
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ProgressError(f"EXPLORER_PROGRESS_URL must start with postgresql:// (got "
+                                f"{postgres_progress.redact(url)[:80]!r})")
+        return postgres_progress.PostgresProgress(
+            url, schema=postgres_progress.schema_for(graph))
     if path is not None and Path(path).suffix == ".duckdb":
         path = Path(path).with_suffix(".sqlite")
     return SQLiteProgress(path)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer.web import resources, state
+from explorer.web import notices, resources, state
 from explorer.web.atlas_view import map_view
 from explorer.web.decisions import decisions_view
 from explorer.web.errors import friendly
@@ -31,19 +31,22 @@ def main() -> None:
     app = resources.explorer()
     if notice := app.stale_notice():  # the sources are broken: the last good graph is served
         st.warning(plain(notice))
-    nav = state.read(app.graph)
+    nav, changed = state.arrive(app)
+    notices.link(app, changed)
     if "goal" not in st.query_params and (note := state.goal_notice(app.graph)):
         st.info(plain(note), icon=":material/info:")
     if not st.session_state.get("progress-notices-shown"):  # once per session
         st.session_state["progress-notices-shown"] = True
         for note in app.progress_notices():
             st.warning(plain(note), icon=":material/warning:")
-    landing = "concept" not in st.query_params
+    # Who arrived without a concept sees the road from transistors to Adam for the whole
+    # session: dropping it at the first full rerun moved everything below it up.
+    landing = st.session_state.setdefault("landed", "concept" not in st.query_params)
 
     nav = arrive(app, nav)
     nav, curiosity = sidebar(app, nav)
     st.markdown("#### Curiosity Explorer")
-    search_box(app, nav, focus)
+    search_box()
     if nav.view == "explore":
         explore(curiosity, landing=landing)
     else:

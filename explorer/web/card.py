@@ -7,6 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from explorer.usecases import Card, Explained, Explorer, Neighbour, percent
+from explorer.web.component.search import anchor
 from explorer.web.state import Nav
 from explorer.web.text import md_escape, md_link
 
@@ -34,6 +35,16 @@ def concept_pills(app: Explorer, label: str, ids: list[str], focus: Focus, key: 
 
     st.pills(md_escape(label), ids, key=key, on_change=chosen, help=help,
              format_func=lambda cid: md_escape(app.graph.concepts[cid].name), **kwargs)
+
+
+def why_toggle(whys: list[tuple[str, str]], key: str, label: str = "Why these?") -> None:
+    """The reasons behind a row of concepts, opened by a click or a tap (a hover tooltip never
+    opens on a phone), as a popover that moves nothing on the page."""
+    if not whys:
+        return
+    with st.popover(label, icon=":material/help:", type="tertiary", key=f"why-{key}"):
+        st.markdown("\n".join(f"- **{md_escape(name)}**: {md_escape(why)}"
+                              for name, why in whys))
 
 
 def concept_buttons(app: Explorer, ids: list[str], focus: Focus, key: str,
@@ -110,12 +121,13 @@ def era_chart(card: Card) -> None:
                    "axis": {"format": "%", "tickCount": 3}, "scale": {"domain": [0, 1]}},
              "color": {"field": "goal", "type": "nominal",
                        "legend": {"orient": "top", "title": None}}}},
-        {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280"},
+        {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#6b7280", "aria": False},
          "encoding": {"x": {"datum": card.year, "type": "quantitative"}}},
     ]
     if marks:
         layers.append({"data": {"values": marks},
-                       "mark": {"type": "rule", "strokeDash": [1, 3], "color": "#a16207"},
+                       "mark": {"type": "rule", "strokeDash": [1, 3], "color": "#a16207",
+                                "aria": False},
                        "encoding": {"x": {"field": "year", "type": "quantitative"},
                                     "tooltip": [{"field": "what"}, {"field": "year"}]}})
         layers.append({"data": {"values": marks},  # only "introduced" is written out
@@ -124,8 +136,9 @@ def era_chart(card: Card) -> None:
                                 "dy": -4, "fontSize": 9, "color": "#a16207"},
                        "encoding": {"x": {"field": "year", "type": "quantitative"},
                                     "y": {"datum": 0.02}, "text": {"field": "what"}}})
-    st.vega_lite_chart(None, {"height": 130, "layer": layers},
-                       width="stretch", height=190)
+    st.vega_lite_chart(None, {"height": 130, "layer": layers,
+                              "description": "Score across eras, per goal, with the chosen "
+                                             "era marked"}, width="stretch", height=190)
 
 
 def progress_buttons(app: Explorer, card: Card, nav: Nav) -> None:
@@ -146,8 +159,8 @@ def neighbour_pills(app: Explorer, label: str, items: list[Neighbour], focus: Fo
     shown = items[:LIST_LIMIT]
     more = f" (the {len(shown)} most relevant of {len(items)})" if len(items) > len(shown) else ""
     if items:
-        concept_pills(app, f"{label}{more}", [n.id for n in shown], focus, key, help="\n".join(
-            f"- **{md_escape(n.name)}**: {md_escape(n.why)}" for n in shown if n.why))
+        concept_pills(app, f"{label}{more}", [n.id for n in shown], focus, key)
+        why_toggle([(n.name, n.why) for n in shown if n.why], key)
 
 
 def evidence_links(evidence) -> str:
@@ -160,6 +173,7 @@ def evidence_links(evidence) -> str:
 def card(app: Explorer, concept_id: str, nav: Nav, focus: Focus) -> None:
     data = app.card(concept_id, nav.goal, nav.era, nav.profile)
     concept = data.concept
+    anchor(concept.id)  # a click that changes the card brings its title into view
     aliases = f" · also: {', '.join(concept.aliases)}" if concept.aliases else ""
     # The name and the line under it in one element (the line as a small grey caption).
     st.markdown(f"### {md_escape(concept.name)}\n:small[:gray["

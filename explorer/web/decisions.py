@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.usecases import ERA_RANGE, Explorer
-from explorer.web.card import Focus, concept_pills
+from explorer.web.card import Focus, concept_pills, why_toggle
 from explorer.web.my_decisions import frequency_control, onboarding, orphans
 from explorer.web.state import Nav
 from explorer.web.text import md_escape, md_link
@@ -46,10 +46,9 @@ def decisions_view(app: Explorer, nav: Nav, focus: Focus) -> None:
                 st.caption(md_escape(shift.describe()))
             frequency_control(app, nav, row)
             concept_pills(app, "Informed by", [cid for cid, *_ in row.informed_by], focus,
-                          f"dec-{d.id}", label_visibility="collapsed",
-                          help="\n".join(f"- **{md_escape(name)}** ({strength:.0%}): "
-                                         f"{md_escape(why)}"
-                                         for _, name, strength, why in row.informed_by))
+                          f"dec-{d.id}", label_visibility="collapsed")
+            why_toggle([(f"{name} ({strength:.0%})", why)
+                        for _, name, strength, why in row.informed_by if why], f"dec-{d.id}")
             if d.evidence:
                 st.markdown(f"Seen in {len(d.evidence)} real thread"
                             f"{'s' * (len(d.evidence) != 1)}:\n" + "\n".join(

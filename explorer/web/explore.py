@@ -6,7 +6,7 @@ import streamlit as st
 
 from explorer.usecases import Explorer
 from explorer.web import component, graphs, resources, state
-from explorer.web.card import Focus, card, concept_button, concept_pills
+from explorer.web.card import Focus, card, concept_button, concept_pills, why_toggle
 from explorer.web.errors import friendly
 from explorer.web.graph_data import MORE_ID, MORE_STEP, view_data, vis_graph
 from explorer.web.state import Nav
@@ -20,9 +20,7 @@ KIND_LABEL = {"useful": "Most useful next", "bridge": "Surprising bridge",
               "foundation": "Deeper foundation", "surprise": "Surprise"}
 
 
-def focus(concept_id: str) -> None:
-    """Callback of every concept button and pill: focus it in the explore view."""
-    state.go(state.read(resources.explorer().graph), concept=concept_id, view="explore")
+focus = state.focus  # the callback of every concept button and pill
 
 
 def arrive(app: Explorer, nav: Nav) -> Nav:
@@ -76,10 +74,12 @@ def wander_panel(app: Explorer, nav: Nav, curiosity: float, focus: Focus) -> Non
     picks = app.wander(nav.concept, goal=nav.goal, year=nav.era, profile=nav.profile,
                        visited=tuple(trail), curiosity=curiosity, seed=max(len(trail) - 1, 0))
     if picks:
-        st.markdown("**Wander on** (hover for why)")
+        st.markdown("**Wander on**")
     for pick in picks:
         concept_button(f"{KIND_LABEL.get(pick.kind, pick.kind)}: {pick.name}", pick.id, focus,
-                       f"wander-{pick.kind}", pick.reason)
+                       f"wander-{pick.kind}")
+    why_toggle([(f"{KIND_LABEL.get(p.kind, p.kind)}: {p.name}", p.reason) for p in picks
+                if p.reason], "wander", "Why these suggestions?")
 
 
 def trail_panel(app: Explorer, focus: Focus) -> None:
@@ -107,7 +107,7 @@ def explore(curiosity: float, *, landing: bool = False) -> None:
     A fragment rerun gets the arguments of the last full run, so the state is read afresh.
     """
     app = resources.explorer()
-    nav = arrive(app, state.read(app.graph))
+    nav = arrive(app, state.read(app))
     if landing:
         road_panel(app, focus)
     if surprise := st.session_state.pop("surprise", None):

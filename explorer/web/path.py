@@ -14,21 +14,20 @@ from explorer.web.state import Nav
 from explorer.web.text import md_escape
 
 
-def concept_picker(app: Explorer, label: str, current: str, key: str) -> str:
+def concept_picker(app: Explorer, label: str, field: str, nav: Nav) -> None:
+    """A concept chooser bound to one field of the URL state (a path end, the plan target)."""
     ids = sorted(app.graph.concepts, key=lambda c: app.graph.concepts[c].name.casefold())
-    return st.selectbox(label, ids, index=ids.index(current), key=f"{key}-{current}",
-                        format_func=lambda c: app.graph.concepts[c].name)
+    st.selectbox(label, ids, format_func=lambda c: app.graph.concepts[c].name,
+                 **state.bind(field, nav))
 
 
 def path_view(app: Explorer, nav: Nav, focus: Focus) -> None:
     st.subheader("How does one concept connect to another?")
     a, b = st.columns(2)
     with a:
-        frm = concept_picker(app, "From", nav.frm, "from")
+        concept_picker(app, "From", "frm", nav)
     with b:
-        to = concept_picker(app, "To", nav.to, "to")
-    if (frm, to) != (nav.frm, nav.to):
-        nav = state.go(nav, frm=frm, to=to)
+        concept_picker(app, "To", "to", nav)
     try:
         steps = app.path(nav.frm, nav.to)
     except NoPath as exc:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.usecases import Explorer
-from explorer.web import state
 from explorer.web.card import Focus, concept_button
 from explorer.web.path import concept_picker
 from explorer.web.state import Nav
@@ -14,9 +13,7 @@ from explorer.web.text import md_escape
 
 def plan_view(app: Explorer, nav: Nav, focus: Focus) -> None:
     st.subheader("What to learn, in order, to understand a target")
-    target = concept_picker(app, "Target", nav.target, "target")
-    if target != nav.target:
-        nav = state.go(nav, target=target)
+    concept_picker(app, "Target", "target", nav)
     plan = app.plan(nav.target, goal=nav.goal, year=nav.era, profile=nav.profile)
     if not plan.steps:
         st.success("You already know this target.")

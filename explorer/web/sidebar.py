@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.usecases import DEFAULT_PROFILE, ERA_RANGE, Explorer
-from explorer.web import graphs, resources, state
+from explorer.web import graphs, state
 from explorer.web.state import VIEWS, Nav
 
 VIEW_LABELS = {"explore": "Explore", "map": "Map", "path": "Path", "plan": "Plan",
@@ -13,46 +13,26 @@ VIEW_LABELS = {"explore": "Explore", "map": "Map", "path": "Path", "plan": "Plan
                "progress": "Progress"}
 
 
-def bound(field: str, nav: Nav, clean=lambda v: v) -> dict:
-    """Keyword arguments that bind a widget to one field of the URL state, both ways.
-
-    The widget's value is set from the URL before it is drawn (so a change made elsewhere, a
-    concept click that switches to Explore, say, shows at once), and a change by the user is
-    written to the URL in the widget's callback, which runs before the page does. Without the
-    callback a widget whose default changed between runs is a new widget to Streamlit, and
-    every other click on it was lost.
-    """
-    key = f"nav-{field}"
-    if st.session_state.get(key) != getattr(nav, field):
-        st.session_state[key] = getattr(nav, field)
-
-    def changed() -> None:
-        app = resources.explorer()
-        state.go(state.read(app.graph), **{field: clean(st.session_state[key])})
-
-    return {"key": key, "on_change": changed}
-
-
 def sidebar(app: Explorer, nav: Nav) -> tuple[Nav, float]:
     """Render the sidebar; return the state and the curiosity dial."""
     scored = graphs.has_decisions(app)  # goal, era and decisions mean nothing without any
     with st.sidebar:
         st.radio("View", [v for v in VIEWS if scored or v != "decisions"], horizontal=True,
-                 format_func=VIEW_LABELS.get, **bound("view", nav))
+                 format_func=VIEW_LABELS.get, **state.bind("view", nav))
         goals = {g.id: g for g in app.graph.goals}
         if scored:
             st.selectbox("Your goal", list(goals), format_func=lambda g: goals[g].name,
                          help="Scores are the chance that knowing a concept changes a "
-                              "decision someone with this goal faces.", **bound("goal", nav))
+                              "decision someone with this goal faces.", **state.bind("goal", nav))
             st.slider("Era", *ERA_RANGE, help="Tools mature: knowledge that changed decisions "
-                      "in 2000 may be hidden by libraries today.", **bound("era", nav))
+                      "in 2000 may be hidden by libraries today.", **state.bind("era", nav))
         curiosity = st.slider("Curiosity", 0.0, 1.0, 0.5, 0.1, key="curiosity",
                               help="0: suggest what is useful. 1: suggest what is surprising.")
-        st.slider("Graph depth", 1, 3, **bound("depth", nav))
+        st.slider("Graph depth", 1, 3, **state.bind("depth", nav))
         st.text_input("Profile", max_chars=40,
                       help="Progress (known, bookmarks) and how often you face each decision "
                            "(Decisions view) are kept per profile.",
-                      **bound("profile", nav, lambda v: v.strip() or DEFAULT_PROFILE))
+                      **state.bind("profile", nav, lambda v: v.strip() or DEFAULT_PROFILE))
         summary = app.progress_list(nav.profile).summary
         st.caption(f"{summary.known:d} of {len(app.graph.concepts)} concepts known · "
                    f"{summary.bookmarks:d} bookmarked · {summary.visited:d} visited")

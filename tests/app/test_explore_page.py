@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 
 def heading(at) -> str:
     """The card's title line (the same element carries the small line under it)."""
@@ -72,19 +74,36 @@ def test_unknown_concept_in_url_falls_back(app):
     assert heading(app) == "### Adam optimizer"
 
 
-def test_search_box_lists_results_and_focuses(app):
+def search(at, query: str) -> dict:
+    """Type `query` in the search combobox (its state, as the browser sets it), run, and return
+    the data the page sent the combobox: {query, hits, heading, note, ...}."""
+    at.session_state["search"] = {"query": query}
+    at.run()
+    assert not at.exception, at.exception
+    found = [e for e in at.main if "explorer.search" in str(getattr(e, "proto", ""))]
+    assert found, "no search box on the page"
+    return json.loads(found[0].proto.json)
+
+
+def test_search_box_lists_results(app):
     app.query_params["concept"] = "adam"
     app.run()
-    app.text_input(key="q").input("heavy ball momentum").run()
-    assert not app.exception
-    app.button(key="hit-momentum").click().run()
-    assert heading(app) == "### Momentum"
+    data = search(app, "heavy ball momentum")
+    assert data["query"] == "heavy ball momentum"
+    assert data["hits"][0]["id"] == "momentum" and data["hits"][0]["close"]
+    assert data["heading"].endswith("matches") or data["heading"].endswith("match")
+
+
+def test_nothing_near_says_so(app):
+    app.run()
+    data = search(app, "zzzqqq")
+    assert data["hits"] == [] and data["heading"] == "Nothing matched 'zzzqqq'. Try other words."
 
 
 def test_hostile_queries_return_normally(app):
     app.run()
     for query in ("'; DROP TABLE concepts; --", "x" * 10_000, "🔥💥 NaN", "\x00\x07bell"):
-        app.text_input(key="q").input(query[:2_000]).run()
+        search(app, query)
         assert not app.exception, query[:20]
 
 

@@ -61,10 +61,9 @@ def test_search_walk_mark_reload_and_back(browser_page, app_url, artifacts):
     page.wait_for_selector(READY, timeout=60_000)
     wait_card(page, "Transistor", "transistor")
 
-    box = page.get_by_placeholder(re.compile("Search a concept"))
+    box = page.get_by_role("combobox", name="Search concepts")
     box.fill("gradient descent")
-    box.press("Enter")
-    page.get_by_role("button", name="Gradient descent", exact=True).first.click()
+    page.get_by_role("option", name=re.compile("^Gradient descent")).first.click()
     wait_card(page, "Gradient descent", "gradient-descent")
 
     # Click through three concepts: two graph nodes and a prerequisite on the card.

@@ -234,11 +234,10 @@ def test_the_wheel_scrolls_the_page_until_the_graph_is_clicked(browser_page, app
 def test_the_search_box_shows_where_a_hit_is_in_the_graph(browser_page, app_url):
     page = browser_page
     open_page(page, f"{app_url}/?concept=adam&depth=2", "adam")
-    box = page.get_by_placeholder(re.compile("Search a concept"))
+    box = page.get_by_role("combobox", name="Search concepts")
     box.fill("softmax")
-    box.press("Enter")
-    page.get_by_role("button", name="Softmax", exact=True).first.wait_for(timeout=20_000)
-    page.locator(".st-key-where-softmax button").first.click()  # "Show Softmax in the graph"
+    page.get_by_role("option", name=re.compile("^Softmax")).first.hover()  # the active hit
+    page.get_by_role("button", name="Show Softmax in the graph").click()
     page.wait_for_selector(".explorer-graph[data-highlight='softmax']", timeout=20_000)
     drawn = page.evaluate("() => window.__explorerGraph.body.data.nodes.getIds()")
     notice = page.locator(".explorer-notice").first.inner_text()
