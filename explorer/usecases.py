@@ -278,6 +278,7 @@ class Explorer:
     score_cache_size: int = 8
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _searcher: object = field(default=None, init=False, repr=False)
+    _warming: bool = field(default=False, init=False, repr=False)
     _link_names: tuple | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -774,6 +775,25 @@ class Explorer:
                 self._searcher = Searcher(self.workspace.store, lambda: default_embedder(path),
                                           use_model=self.use_model)
             return self._searcher
+
+    def warm_search(self, after_s: float = 0.0) -> None:
+        """Create the searcher `after_s` seconds from now, on a timer thread, once per explorer
+        (the searcher then loads the embedding model on a thread of its own). The page calls it
+        at the end of its first run: the model never delays the first paint, and is ready
+        before someone has finished typing a first query."""
+        with self._lock:
+            if self._warming or self._searcher is not None:
+                return
+            self._warming = True
+        def warm() -> None:
+            try:
+                self.searcher()
+            except Exception:  # noqa: BLE001  (the next search reports it, where it is seen)
+                return
+
+        timer = threading.Timer(after_s, warm)
+        timer.daemon, timer.name = True, "explorer-warm-search"
+        timer.start()
 
     def search(self, query: str, limit: int = 10, *, wait: bool = False):
         """Hits for a concept name or a problem in words. `wait` waits for the model (the CLI);

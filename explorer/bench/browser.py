@@ -165,7 +165,11 @@ def served(app: Path, env: dict[str, str], log: Path, args: tuple[str, ...] = ()
             yield url, time.monotonic() - started, proc.pid
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=15)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:  # a loaded machine: the group we started
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=15)
 
 
 def rss_mb(pid: int) -> float | None:

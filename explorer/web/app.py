@@ -16,13 +16,18 @@ from explorer.web.search_box import search_box
 from explorer.web.sidebar import sidebar
 from explorer.web.text import plain
 
+# The embedding model (torch, seconds of import) warms this long after the first run of the
+# first session, so the first paint never waits for it.
+WARM_AFTER_S = 2.0
 VIEWS = {"map": map_view, "path": path_view, "plan": plan_view, "decisions": decisions_view,
          "progress": progress_view}
 
 
 @friendly("this page")
 def main() -> None:
-    st.set_page_config(page_title="Curiosity Explorer", layout="wide")
+    # An emoji icon is a data: URL in the browser: the default favicon.png was fetched again on
+    # every rerun, the only HTTP request of a click.
+    st.set_page_config(page_title="Curiosity Explorer", page_icon="🧭", layout="wide")
     app = resources.explorer()
     if notice := app.stale_notice():  # the sources are broken: the last good graph is served
         st.warning(plain(notice))
@@ -48,3 +53,4 @@ def main() -> None:
         VIEWS[nav.view](app, nav, focus)
     state.write(nav)
     record_visit(nav)
+    app.warm_search(after_s=WARM_AFTER_S)

@@ -63,21 +63,35 @@ def score(app: Explorer, card: Card, focus: Focus) -> None:
     st.progress(min(max(rel.p, 0.0), 1.0),
                 text=f"**{rel.p:.0%}** likely to change a decision you face "
                      f"({md_escape(card.goal_name.lower())}, {card.year:g})")
-    with st.expander("Why this score", expanded=False):
-        if card.not_yet:
-            st.caption(md_escape(card.not_yet[:1].upper() + card.not_yet[1:]))
-        elif not card.explained:
-            st.caption("No decision in this graph reaches this concept for this goal and era. "
-                       "Curiosity is still a good reason to learn it.")
-        for i, item in enumerate(card.explained[:card.shown]):
-            contribution(app, card, item, focus, f"why{i}")
-        if more := card.more():
-            st.caption(md_escape(f"{more}. Together: 1 − Π(1 − each) = {rel.p:.1%}."))
-            with st.expander(f"All {len(card.explained)} decisions", expanded=False):
-                for item in card.explained:
-                    st.markdown(f"**+{md_escape(percent(item.contribution))}** · "
-                                f"{md_escape(item.text)}  \n:gray[{md_escape(item.formula)}]")
-    era_chart(card)
+    # Rendered only while open: a click sends the reasons only to someone reading them.
+    why = st.expander("Why this score", expanded=False, key="why-open", on_change="rerun")
+    if why.open:
+        with why:
+            reasons(app, card, focus)
+    # The chart, too, only while open: vega-lite is a megabyte of JavaScript that a fresh page
+    # would otherwise parse before the graph could draw, and its spec 1.3 KB on every click.
+    eras = st.expander("Score across eras, per goal", key="eras-open", on_change="rerun")
+    if eras.open:
+        with eras:
+            era_chart(card)
+
+
+def reasons(app: Explorer, card: Card, focus: Focus) -> None:
+    """The decisions behind the score, each with the concepts its chain goes through."""
+    rel = card.relevance
+    if card.not_yet:
+        st.caption(md_escape(card.not_yet[:1].upper() + card.not_yet[1:]))
+    elif not card.explained:
+        st.caption("No decision in this graph reaches this concept for this goal and era. "
+                   "Curiosity is still a good reason to learn it.")
+    for i, item in enumerate(card.explained[:card.shown]):
+        contribution(app, card, item, focus, f"why{i}")
+    if more := card.more():
+        st.caption(md_escape(f"{more}. Together: 1 − Π(1 − each) = {rel.p:.1%}."))
+        with st.expander(f"All {len(card.explained)} decisions", expanded=False):
+            for item in card.explained:
+                st.markdown(f"**+{md_escape(percent(item.contribution))}** · "
+                            f"{md_escape(item.text)}  \n:gray[{md_escape(item.formula)}]")
 
 
 def contribution(app: Explorer, card: Card, item: Explained, focus: Focus, key: str) -> None:
@@ -89,14 +103,17 @@ def contribution(app: Explorer, card: Card, item: Explained, focus: Focus, key: 
 
 def era_chart(card: Card) -> None:
     """The concept's score across eras for every goal, with the chosen era marked (dashed), and
-    the year it was introduced and its maturity points (dotted, with a label)."""
+    the year it was introduced and its maturity points (dotted, with a label).
+
+    The data sits inside the line's layer, where Streamlit leaves it as JSON: top-level data
+    becomes an Arrow table, with about 2 KB of schema."""
     rows = [{"year": y, "goal": goal, "p": round(p, 3)}
             for goal, series in card.eras.items() for y, p in series]  # inline: no Arrow table
     marks = [{"year": y, "what": what} for y, what in card.era_marks]
     st.caption("Score across eras, per goal" + (" (dotted: the year introduced and the years "
                                                 "of its maturity estimates)" if marks else ""))
     layers = [
-        {"mark": {"type": "line", "interpolate": "monotone"},
+        {"data": {"values": rows}, "mark": {"type": "line", "interpolate": "monotone"},
          "encoding": {
              "x": {"field": "year", "type": "quantitative", "title": None,
                    "axis": {"format": "d", "tickCount": 6}},
@@ -119,20 +136,20 @@ def era_chart(card: Card) -> None:
                                 "dy": -4, "fontSize": 9, "color": "#a16207"},
                        "encoding": {"x": {"field": "year", "type": "quantitative"},
                                     "y": {"datum": 0.02}, "text": {"field": "what"}}})
-    st.vega_lite_chart(None, {"height": 130, "data": {"values": rows}, "layer": layers,
+    st.vega_lite_chart(None, {"height": 130, "layer": layers,
                               "description": "Score across eras, per goal, with the chosen "
                                              "era marked"}, width="stretch", height=190)
 
 
 def progress_buttons(app: Explorer, card: Card, nav: Nav) -> None:
     cid, known, marked = card.concept.id, card.known, card.bookmarked
-    left, right = st.columns(2)
-    if left.button("I know this" if not known else "Known ✓ (undo)", key="know",
-                   type="primary" if not known else "secondary", use_container_width=True):
+    row = st.container(horizontal=True)  # one block, where two columns took three
+    if row.button("I know this" if not known else "Known ✓ (undo)", key="know",
+                  type="primary" if not known else "secondary", width="stretch"):
         app.set_known(cid, not known, profile=nav.profile)
         st.rerun()
-    if right.button("Bookmark" if not marked else "Bookmarked ✓ (undo)", key="bookmark",
-                    use_container_width=True):
+    if row.button("Bookmark" if not marked else "Bookmarked ✓ (undo)", key="bookmark",
+                  width="stretch"):
         app.set_bookmark(cid, not marked, profile=nav.profile)
         st.rerun()
 
@@ -157,23 +174,25 @@ def card(app: Explorer, concept_id: str, nav: Nav, focus: Focus) -> None:
     data = app.card(concept_id, nav.goal, nav.era, nav.profile)
     concept = data.concept
     anchor(concept.id)  # a click that changes the card brings its title into view
-    st.markdown(f"### {md_escape(concept.name)}")
     aliases = f" · also: {', '.join(concept.aliases)}" if concept.aliases else ""
-    st.caption(md_escape(f"{data.layer_name}{aliases} · about {concept.effort_hours:g} h to learn"))
+    # The name and the line under it in one element (the line as a small grey caption).
+    st.markdown(f"### {md_escape(concept.name)}\n:small[:gray["
+                + md_escape(f"{data.layer_name}{aliases} · about {concept.effort_hours:g} h "
+                            "to learn") + "]]")
     score(app, data, focus)
     progress_buttons(app, data, nav)
-    st.markdown(md_escape(concept.summary))
+    st.markdown(md_escape(concept.summary) + (
+        "\n\n**You may need this when:** " + "; ".join(md_escape(s) for s in concept.symptoms)
+        if concept.symptoms else ""))
     if concept.hook:
         st.info(md_escape(concept.hook), icon=":material/lightbulb:")
-    if concept.symptoms:
-        st.markdown("**You may need this when:** " + "; ".join(md_escape(s)
-                                                               for s in concept.symptoms))
     for heading, key, items in data.sections():
         neighbour_pills(app, heading, items, focus, key)
-    if data.informs:
-        st.markdown("**Decisions it informs**\n" + "\n".join(
-            f"- {md_escape(i.text)} — strength {i.strength:.0%}{evidence_links(i.evidence)}"
-            for i in data.informs[:5]))
-    if concept.references:
-        st.markdown("**References**\n" + "\n".join(f"- {md_link(r.title, r.url)}"
-                                                   for r in concept.references))
+    informs = ("**Decisions it informs**\n" + "\n".join(
+        f"- {md_escape(i.text)} — strength {i.strength:.0%}{evidence_links(i.evidence)}"
+        for i in data.informs[:5])) if data.informs else ""
+    references = ("**References**\n" + "\n".join(f"- {md_link(r.title, r.url)}"
+                                                 for r in concept.references)
+                  ) if concept.references else ""
+    if informs or references:  # one element for both lists
+        st.markdown(informs + ("\n\n" if informs and references else "") + references)

@@ -2,9 +2,10 @@
 edges, options and the view (layer bands, legend).
 
 Pure data (no Streamlit). Labels and tooltips are plain text; the component never parses them as
-HTML. Nodes travel in a compact form: `fill` (the score colour) and `layer` (whose ring colour
-the component takes from the legend), `kind` on edges (whose style it takes from the legend),
-so a click sends a few dozen bytes per new node.
+HTML. Nodes travel in a compact form: `p` (the score, whose fill colour the component takes from
+the legend's buckets), `layer` (ring colour and the tooltip's layer name, from the legend),
+`known`/`bookmarked` (marks), and edges a `kind` (style from the legend) and nothing that depends
+on the focus, so a click sends about 50 bytes per new node and 35 per new edge.
 """
 
 from __future__ import annotations
@@ -93,33 +94,34 @@ def view_data(graph: Graph, bands: Sequence[Band], *, mode: str = "focus") -> di
                    "bottom": b.bottom, "colour": rings.get(b.layer, LAYER_RINGS[0])}
                   for b in bands],
         "legend": {
-            "scores": [{"colour": fill, "label": label} for _, fill, label in SCORE_BUCKETS],
+            "scores": [{"colour": fill, "label": label, "from": lower}
+                       for lower, fill, label in SCORE_BUCKETS],
+            "unscored": UNSCORED,
             "layers": [{"id": la.id, "name": la.name, "colour": rings[la.id]}
                        for la in sorted(graph.layers, key=lambda la: -la.position)],
             "edges": [{"kind": r.name, "label": r.label, "colour": r.style.get("color", "#888"),
                        "dashes": bool(r.style.get("dashes")), "style": r.style}
                       for r in relations.all_relations()],
-            "marks": [{"shape": "diamond", "label": "known", "colour": "#9ca3af"},
-                      {"shape": "star", "label": "bookmarked", "colour": "#9ca3af"},
+            "marks": [{"shape": KNOWN_SHAPE, "label": "known", "colour": "#9ca3af"},
+                      {"shape": BOOKMARK_SHAPE, "label": "bookmarked", "colour": "#9ca3af"},
                       {"shape": "more", "label": "+N more: click to draw more"}],
             "note": note,
         },
     }
 
 
-def _node(graph: Graph, cid: str, xy: tuple[float, float], p: float | None, layer_names,
-          *, rank: float, known: bool, bookmarked: bool) -> dict:
-    c = graph.concepts[cid]
-    mark = ("✓ " if known else "") + ("★ " if bookmarked else "")
-    score = f" · {p:.0%}" if p is not None else ""
-    extra = " · known" * known + " · bookmarked" * bookmarked
-    node = {"id": cid, "label": mark + c.name, "x": xy[0], "y": xy[1],
-            "title": f"{c.name} · {layer_names.get(c.layer, c.layer)}{score}{extra}",
-            "fill": score_colour(p), "layer": c.layer, "rank": round(rank, 3)}
+def _node(cid: str, c, xy: tuple[float, float], p: float | None, *, rank: float,
+          known: bool, bookmarked: bool) -> dict:
+    """One drawn concept, compact: the component builds its fill (from `p` and the legend's
+    score buckets), its ring (from `layer`), its tooltip and its marks (✓ known, ★ bookmarked)."""
+    node = {"id": cid, "label": c.name, "x": xy[0], "y": xy[1], "layer": c.layer,
+            "rank": round(rank, 2)}
+    if p is not None:
+        node["p"] = round(p, 3)
+    if known:
+        node["known"] = True
     if bookmarked:
-        node["shape"] = BOOKMARK_SHAPE
-    elif known:
-        node["shape"] = KNOWN_SHAPE
+        node["bookmarked"] = True
     return node
 
 
@@ -128,9 +130,8 @@ def _nodes(graph: Graph, ids: Sequence[str], positions: Mapping[str, tuple],
            rank: Callable[[str, float | None], float]) -> list[dict]:
     """The drawn nodes of `ids` at their atlas places; `rank(id, score)` orders their labels
     (lower shows first), which is all the focus view and the whole map do differently."""
-    layer_names = {la.id: la.name for la in graph.layers}
     known, bookmarks = set(known), set(bookmarks)
-    return [_node(graph, cid, positions[cid], scores.get(cid), layer_names,
+    return [_node(cid, graph.concepts[cid], positions[cid], scores.get(cid),
                   rank=rank(cid, scores.get(cid)), known=cid in known,
                   bookmarked=cid in bookmarks) for cid in ids]
 
@@ -171,11 +172,11 @@ def vis_graph(graph: Graph, g: nx.DiGraph, focus: str, *,
             if dst in chosen:
                 # Drawn from the prerequisite up to what stands on it. No edge tooltips: the
                 # style says the relation and the card says why.
+                # The component fades the edges that do not touch the focus, so an edge
+                # looks the same whatever the focus and travels once.
                 edge = {"from": dst, "to": src, "kind": kind}
                 if (src, dst) in steps:
                     edge["width"] = 4
-                elif focus not in (src, dst):
-                    edge["faint"] = True  # the focus's own edges stand out
                 edges.append(edge)
     if left_out:
         fx = [positions[c][0] for c in ids]

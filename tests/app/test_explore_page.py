@@ -6,7 +6,8 @@ import json
 
 
 def heading(at) -> str:
-    found = [m.value for m in at.markdown if m.value.startswith("### ")]
+    """The card's title line (the same element carries the small line under it)."""
+    found = [m.value.split("\n")[0] for m in at.markdown if m.value.startswith("### ")]
     assert found, (at.exception, [m.value for m in at.markdown], [e.value for e in at.error])
     return found[0]
 
@@ -40,6 +41,9 @@ def test_clicking_a_neighbour_updates_card_and_url(app):
 
 def test_why_chain_is_clickable(app):
     app.query_params["concept"] = "float16"
+    app.run()
+    assert not [p for p in app.button_group if p.key == "why0"]  # closed: not even sent
+    app.session_state["why-open"] = True  # what opening the expander does
     app.run()
     pill(app, "why0").set_value("adam").run()
     assert heading(app) == "### Adam optimizer"
@@ -100,3 +104,13 @@ def test_hostile_queries_return_normally(app):
     app.run()
     for query in ("'; DROP TABLE concepts; --", "x" * 10_000, "🔥💥 NaN", "\x00\x07bell"):
         search(app, query)
+        assert not app.exception, query[:20]
+
+
+def test_the_era_chart_is_drawn_when_opened(app):
+    app.query_params["concept"] = "adam"
+    app.run()
+    assert not app.get("vega_lite_chart")  # closed: neither drawn nor sent
+    app.session_state["eras-open"] = True  # what opening the expander does
+    app.run()
+    assert not app.exception and len(app.get("vega_lite_chart")) == 1

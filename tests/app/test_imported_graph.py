@@ -21,7 +21,8 @@ def gephi() -> str:
 
 
 def texts(at) -> list[str]:
-    return [m.value for m in at.markdown] + [c.value for c in at.caption]
+    return [line for m in at.markdown for line in m.value.split("\n")] + [
+        c.value for c in at.caption]
 
 
 def test_an_imported_graph_without_decisions_is_explored(app, gephi):

@@ -56,6 +56,7 @@ def test_a_frequency_set_and_reset_in_the_list(app):
 
 def test_the_card_multiplies_every_factor_out(app):
     app.query_params.update({"concept": "adam", "era": "2026"})
+    app.session_state["why-open"] = True  # "Why this score" renders only while open
     app.run()
     lines = [m.value.replace("\\", "") for m in app.markdown if "faced" in m.value]
     # 0.7 × 0.7 × 0.5 = 0.245: the headline contribution, and every factor behind it
@@ -71,6 +72,7 @@ def test_before_its_year_the_card_says_so(app, tiny_dir, monkeypatch):
         "  introduced: 2014\n", 1))
     monkeypatch.setenv("EXPLORER_DATA", str(tiny_dir))
     app.query_params.update({"concept": "adam", "era": "1990"})
+    app.session_state["why-open"] = True  # "Why this score" renders only while open
     app.run()
     captions = [c.value.replace("\\", "") for c in app.caption]
     assert any(c.startswith("Introduced in 2014: no decision in 1990 turned on it")

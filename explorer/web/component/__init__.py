@@ -124,6 +124,8 @@ class _Sent:
     options: str
     message: dict[str, Any]
     view: str = ""
+    ends: dict[object, tuple] | None = None  # edge id -> (from, to), of the edges held
+    wire: dict[str, Any] | None = None  # `message` as sent (see _wire)
 
 
 def _sent_key(key: str) -> str:
@@ -191,13 +193,70 @@ def _message(
             and sent.message.get("highlight") == highlight[0]
         )
         if unchanged:
-            return sent.message  # same data as last run: Streamlit has nothing new to send
+            return sent.wire  # same data as last run: Streamlit has nothing new to send
     message.update(focus=focus, height=height, highlight=highlight[0],
                    highlightLabel=highlight[1])
+    wire = _wire(message, sent.ends if sent else {})
     st.session_state[_sent_key(key)] = _Sent(
-        message["v"], node_sigs, edge_sigs, options_sig, message, view_sig
+        message["v"], node_sigs, edge_sigs, options_sig, message, view_sig,
+        {e["id"]: (e.get("from"), e.get("to")) for e in edges}, wire
     )
-    return message
+    return wire
+
+
+CODED = ("id", "from", "to")  # ids: coded in every column, they recur across nodes and edges
+
+
+def _columns(items: list[Mapping[str, Any]], strings: dict[str, int],
+             default_id=None) -> dict[str, Any]:
+    """Items as one header and rows (``null`` where an item lacks a key): the keys travel once
+    per message instead of once per item. Ids, and string columns whose values repeat (layer,
+    kind), travel as indices into the message's string table `strings` (filled here). An edge
+    id equal to its default (``from→to``) is left out; the browser rebuilds it."""
+    cols = list(dict.fromkeys(k for item in items for k in item))
+    coded = []
+    for k in cols:
+        values = [item[k] for item in items if k in item]
+        if all(isinstance(v, str) for v in values) and (
+                k in CODED or len(set(values)) < 0.8 * len(values)):
+            coded.append(k)
+    rows = []
+    for item in items:
+        row = []
+        for k in cols:
+            v = item.get(k)
+            if k == "id" and default_id is not None and v == default_id(item):
+                v = None
+            elif v is not None and k in coded:
+                v = strings.setdefault(v, len(strings))
+            elif isinstance(v, float) and v.is_integer():
+                v = int(v)  # -588.0 -> -588
+            row.append(v)
+        rows.append(row)
+    keep = [i for i in range(len(cols)) if any(row[i] is not None for row in rows)]
+    return {"cols": [cols[i] for i in keep], "coded": coded,
+            "rows": [[row[i] for i in keep] for row in rows]}
+
+
+def _edge_id(edge: Mapping[str, Any]) -> str:
+    return f"{edge.get('from')}\u2192{edge.get('to')}"
+
+
+def _wire(message: dict[str, Any], ends: Mapping[object, tuple]) -> dict[str, Any]:
+    """The message as it travels: puts in columns over one string table, and no edge
+    deletions the browser makes by itself (an edge goes when one of its nodes goes). `ends`
+    maps held edge ids to their ends."""
+    gone = set(message["nodes"]["del"])
+    strings: dict[str, int] = {}
+    out = dict(message)
+    out["nodes"] = {"put": _columns(message["nodes"]["put"], strings),
+                    "del": message["nodes"]["del"]}
+    out["edges"] = {
+        "put": _columns(message["edges"]["put"], strings, _edge_id),
+        "del": [i for i in message["edges"]["del"] if not gone & set(ends.get(i, ()))],
+    }
+    out["strings"] = list(strings)
+    return out
 
 
 def pending_click(key: str = "graph") -> str | int | None:
@@ -254,7 +313,9 @@ def graph(
                        view, (highlight, highlight_label))
     result = _mount_on_runtime()(
         key=key,
-        data=message,
+        # Compact JSON as bytes: Streamlit would send a dict as JSON with spaces after every
+        # separator (a tenth of the message).
+        data=json.dumps(message, separators=(",", ":"), ensure_ascii=False).encode(),
         height="content",
         on_clicked_change=_on_event,
         on_resync_change=_on_event,

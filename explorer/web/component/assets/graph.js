@@ -123,22 +123,88 @@ function toVisItem(g, raw) {
   if (raw.kind !== undefined && g.edgeStyles.has(raw.kind)) {
     Object.assign(item, g.edgeStyles.get(raw.kind), raw);
     if (raw.road) item.color = { color: g.theme.road, highlight: g.theme.road };
-    else if (raw.faint && typeof item.color === "string") item.color = { color: item.color, highlight: item.color, opacity: 0.28 };
+    else if (typeof item.color === "string") {
+      // The focus's own edges stand out; the others are faint (the focus is not in the data,
+      // so an edge travels once whatever the focus).
+      const faint = raw.faint ?? (fadesOthers(g) && raw.width === undefined
+        && raw.from !== g.focus && raw.to !== g.focus);
+      item.color = { color: item.color, highlight: item.color, opacity: faint ? 0.28 : 1 };
+    }
   }
   return item;
+}
+
+function fadesOthers(g) {
+  return g.atlas && g.mode !== "map";
+}
+
+// Restyle the edges of the old and the new focus (faint or not) after the focus moved.
+function restyleFocusEdges(g, before, after) {
+  if (!fadesOthers(g) || before === after) return;
+  const updates = [];
+  for (const [id, held] of g.heldEdges) {
+    const raw = held.raw;
+    const touches = (f) => f != null && (raw.from === f || raw.to === f);
+    if (touches(before) || touches(after)) updates.push({ id, ...toVisItem(g, raw) });
+  }
+  if (updates.length) g.edges.update(updates);
 }
 
 // Ring colours and edge styles from the view's legend, for toVisItem.
 function indexView(g) {
   const legend = g.view.legend ?? {};
   g.rings = new Map((legend.layers ?? []).map((la) => [la.id, la.colour]));
+  g.layerNames = new Map((legend.layers ?? []).map((la) => [la.id, la.name]));
   g.edgeStyles = new Map((legend.edges ?? []).map((e) => [e.kind, e.style ?? {}]));
+}
+
+// Items travel as { cols, rows } (keys once per message, null where an item lacks a key); an
+// edge without an id gets its default one, from→to.
+// Coded columns hold indices into the message's string table.
+function rows(put, strings = []) {
+  if (Array.isArray(put)) return put;
+  if (!put || !Array.isArray(put.cols)) return [];
+  const coded = new Set(put.coded ?? []);
+  return put.rows.map((row) => {
+    const item = {};
+    put.cols.forEach((k, i) => {
+      const v = row[i];
+      if (v !== null && v !== undefined) item[k] = coded.has(k) ? strings[v] : v;
+    });
+    if (item.id === undefined && item.from !== undefined) item.id = `${item.from}\u2192${item.to}`;
+    return item;
+  });
+}
+
+// A compact atlas node ({id, label, x, y, layer, rank, p?, known?, bookmarked?}) as drawn: the
+// fill from the legend's score buckets, the tooltip, and the marks (✓ known, ★ bookmarked).
+function expandNode(g, raw) {
+  if (!g.atlas || raw.more || raw.fill !== undefined) return raw;
+  const legend = g.view.legend ?? {};
+  const item = { ...raw };
+  let fill = legend.unscored ?? "#bfdbfe";
+  if (typeof raw.p === "number") {
+    for (const b of legend.scores ?? []) if (raw.p >= (b.from ?? 0)) fill = b.colour;
+  }
+  item.fill = fill;
+  const layer = g.layerNames.get(raw.layer) ?? raw.layer ?? "";
+  const score = typeof raw.p === "number" ? ` · ${Math.round(raw.p * 100)}%` : "";
+  const extra = (raw.known ? " · known" : "") + (raw.bookmarked ? " · bookmarked" : "");
+  if (item.title === undefined) item.title = `${raw.label} · ${layer}${score}${extra}`;
+  item.label = (raw.known ? "✓ " : "") + (raw.bookmarked ? "★ " : "") + raw.label;
+  const marks = Object.fromEntries((legend.marks ?? []).map((m) => [m.label, m.shape]));
+  if (raw.bookmarked) item.shape = marks.bookmarked ?? "star";
+  else if (raw.known) item.shape = marks.known ?? "diamond";
+  delete item.p;
+  delete item.known;
+  delete item.bookmarked;
+  return item;
 }
 
 // Split a message part into removed ids, added items and changed items. `held` maps each id in
 // the DataSet to the signature, keys and raw item it came from.
-function plan(held, part, complete) {
-  const put = part?.put ?? [];
+function plan(held, part, complete, expand = (r) => r, strings = []) {
+  const put = rows(part?.put, strings).map(expand);
   const putIds = new Set(put.map((r) => r.id));
   const removed = complete
     ? [...held.keys()].filter((id) => !putIds.has(id))
@@ -693,8 +759,10 @@ function create(root, msg) {
   if (g.atlas) g.labelShown = new Set(); // labels appear once placed, never overlapping
   g.rawOptions = msg.options;
   g.options = options(g, msg.options);
-  g.nodes.add(plan(g.heldNodes, msg.nodes, true).added.map((r) => toVisItem(g, r)));
-  g.edges.add(plan(g.heldEdges, msg.edges, true).added.map((r) => toVisItem(g, r)));
+  g.focus = msg.focus ?? null; // known before the edges are styled
+  const strings = msg.strings ?? [];
+  g.nodes.add(plan(g.heldNodes, msg.nodes, true, (r) => expandNode(g, r), strings).added.map((r) => toVisItem(g, r)));
+  g.edges.add(plan(g.heldEdges, msg.edges, true, undefined, strings).added.map((r) => toVisItem(g, r)));
   const network = new Network(stage, { nodes: g.nodes, edges: g.edges }, g.options);
   g.network = network;
   buildControls(g);
@@ -792,8 +860,19 @@ function update(g, msg) {
     g.network.setOptions(g.ready ? merge(g.options, { physics: { enabled: false } }) : g.options);
   }
   if (msg.options !== undefined) g.rawOptions = msg.options;
-  const nodes = plan(g.heldNodes, msg.nodes, complete);
-  const edges = plan(g.heldEdges, msg.edges, complete);
+  const strings = msg.strings ?? [];
+  const nodes = plan(g.heldNodes, msg.nodes, complete, (r) => expandNode(g, r), strings);
+  // An edge goes with either of its nodes: Python does not list those deletions.
+  if (!complete && nodes.removed.length) {
+    const gone = new Set(nodes.removed);
+    const implied = [...g.heldEdges].filter(([, h]) => gone.has(h.raw.from) || gone.has(h.raw.to));
+    const del = new Set(msg.edges?.del ?? []);
+    for (const [id] of implied) del.add(id);
+    msg = { ...msg, edges: { ...msg.edges, del: [...del] } };
+  }
+  g.previousFocus = g.focus;
+  g.focus = msg.focus ?? null; // edges are styled against the new focus
+  const edges = plan(g.heldEdges, msg.edges, complete, undefined, strings);
 
   g.edges.remove(edges.removed);
   g.nodes.remove(nodes.removed);
@@ -876,8 +955,11 @@ function relax(g, pinned, count) {
 }
 
 function applyFocus(g, focus, addedIds, changed) {
-  const moved = focus !== g.focus || addedIds.includes(focus);
+  const before = g.previousFocus === undefined ? g.focus : g.previousFocus;
+  const moved = focus !== before || addedIds.includes(focus);
+  g.previousFocus = undefined;
   g.focus = focus;
+  restyleFocusEdges(g, before, focus);
   setFlag(g, "focus", focus ?? "");
   if (focus === null || g.nodes.get(focus) === null) {
     g.network.unselectAll();
@@ -953,9 +1035,18 @@ function destroy(root, g) {
   g.network.destroy();
 }
 
+// Python sends the message as compact JSON bytes (a dict would travel with spaces).
+function parseData(data) {
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+    return JSON.parse(new TextDecoder().decode(data));
+  }
+  if (typeof data === "string") return JSON.parse(data);
+  return data ?? {};
+}
+
 export default function mountGraph(component) {
   const { data, parentElement, setTriggerValue } = component;
-  const msg = data ?? {};
+  const msg = parseData(data);
   let g = graphs.get(parentElement);
   if (g) g.setTrigger = setTriggerValue;
 
