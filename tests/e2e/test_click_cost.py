@@ -14,10 +14,15 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from explorer.bench.click_bytes import describe
 from explorer.settings import PROJECT_ROOT
+from explorer.web.component import COMPONENT_NAME
 from tests.e2e.browser import NODE_POINT_JS, READY, click_node, wait_focus
 
 APP = PROJECT_ROOT / "streamlit_app.py"
-CLICK_BUDGET_BYTES = 15_000  # docs/PERFORMANCE.md: websocket bytes received per click
+# Websocket bytes received per click (docs/PERFORMANCE.md). A guard against regressions, not the
+# issue's 10 KB target, which is not met: since the card's 'why' texts became tap-to-open
+# popovers (their text travels with every card, about 3 KB) a click on the curated graph sends
+# 15-16.5 KB (python -m explorer.bench.click_bytes).
+CLICK_BUDGET_BYTES = 17_000
 GRAPH_BUDGET_BYTES = 5_000  # the graph component's message within it
 MAIN = 0  # delta_path[0]: the main area; 1 is the sidebar
 
@@ -33,6 +38,15 @@ def app_url(streamlit_server, tmp_path) -> str:
 
 
 @pytest.mark.e2e
+def component_of(frame: bytes) -> str | None:
+    """The name of the component a websocket frame draws, if it draws one."""
+    msg = ForwardMsg.FromString(frame)
+    if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+        return None
+    element = msg.delta.new_element
+    return element.bidi_component.component_name if element.HasField("bidi_component") else None
+
+
 def test_a_click_reruns_the_fragment_only_and_sends_no_library(browser_page, app_url):
     page = browser_page
     frames: list[bytes] = []
@@ -65,9 +79,11 @@ def test_a_click_reruns_the_fragment_only_and_sends_no_library(browser_page, app
         assert {m.metadata.delta_path[0] for m in deltas} == {MAIN}
         assert all(m.delta.fragment_id for m in deltas)
         kinds = [describe(f)[0] for f in frames]
-        assert "new_session" in kinds and kinds.count("element:bidi_component") == 1
-        graph = sum(len(f) for f, k in zip(frames, kinds, strict=True)
-                    if k == "element:bidi_component")
+        components = [component_of(f) for f in frames]
+        # The graph is sent once (the card's scroll anchor is a small component of its own).
+        assert "new_session" in kinds and components.count(COMPONENT_NAME) == 1, components
+        graph = sum(len(f) for f, c in zip(frames, components, strict=True)
+                    if c == COMPONENT_NAME)
         assert graph <= GRAPH_BUDGET_BYTES, graph
         total = sum(len(f) for f in frames)
         assert total <= CLICK_BUDGET_BYTES, total
