@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -291,6 +292,13 @@ async def drive(plan: Plan, sessions: list[Session], measure) -> tuple:
     return opened, begun, ended
 
 
+def run_async(coro):
+    """`asyncio.run` on a thread of its own: the caller's thread may already run an event loop
+    (Playwright's sync API leaves one in a test process), and asyncio allows one per thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 async def warm_up(plan: Plan, query: str, model: bool) -> None:
     """One page that paints and searches until the model answers, so the graph, the model and
     the caches are loaded before the sessions start (the model loads on the first search)."""
@@ -399,7 +407,7 @@ def run(sessions: int = 20, seconds: float = 60, *, progress_url: str | None = N
             plan = Plan(url, names, searchable, pool, seconds, timeout_s, think)
             rss_start = rss_mb(pid)
             say(f"server up at {url} (pid {pid}); warming up")
-            asyncio.run(warm_up(plan, "loss becomes NaN with float16", model))
+            run_async(warm_up(plan, "loss becomes NaN with float16", model))
             rss_before = rss_mb(pid)
             rng = random.Random(seed)
             group = [Session(i, f"load-{run_id}-{i}", random.Random(rng.random()))
@@ -410,7 +418,7 @@ def run(sessions: int = 20, seconds: float = 60, *, progress_url: str | None = N
                 return (time.monotonic(), tree_cpu(pid), tree_cpu(os.getpid(), exclude=pid),
                         rss_mb(pid))
 
-            opened, begun, ended = asyncio.run(drive(plan, group, measure))
+            opened, begun, ended = run_async(drive(plan, group, measure))
             wall = ended[0] - begun[0]
             cpu_server, cpu_client = ended[1] - begun[1], ended[2] - begun[2]
             paint = (begun[0] - opened[0], begun[1] - opened[1], begun[2] - opened[2])
