@@ -23,7 +23,14 @@ from explorer.domain.errors import BadInput
 from explorer.domain.progress import Visit, check_frequency
 from explorer.domain.progress import check as check_bounds
 from explorer.storage import migrations
-from explorer.storage.progress import ProgressError, ProgressStore, _stamp, _table, utc_now
+from explorer.storage.progress import (
+    PROGRESS_TABLES,
+    ProgressError,
+    ProgressStore,
+    _stamp,
+    _table,
+    utc_now,
+)
 
 log = logging.getLogger("explorer.progress")
 
@@ -36,15 +43,7 @@ CONNECT_TIMEOUT_S = 10.0
 APPLICATION = "curiosity-explorer"  # how its connections show in pg_stat_activity
 
 MIGRATIONS: tuple[migrations.Migration, ...] = (
-    (1, "m001_progress", (
-        "CREATE TABLE known (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
-        "added_at TIMESTAMP, PRIMARY KEY (profile, concept_id))",
-        "CREATE TABLE bookmarks (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
-        "added_at TIMESTAMP, PRIMARY KEY (profile, concept_id))",
-        "CREATE TABLE visits (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
-        "times INTEGER NOT NULL, first_at TIMESTAMP, last_at TIMESTAMP, "
-        "PRIMARY KEY (profile, concept_id))",
-    )),
+    (1, "m001_progress", PROGRESS_TABLES),
     # How often a profile says it faces a decision (0..1); as SQLite's m003.
     (2, "m002_decision_frequencies", (
         "CREATE TABLE decision_frequencies (profile TEXT NOT NULL, decision_id TEXT NOT NULL, "

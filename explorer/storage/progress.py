@@ -37,15 +37,20 @@ log = logging.getLogger("explorer.progress")
 
 BUSY_TIMEOUT_S = 10.0
 
+# The three tables every progress store has, in SQL that SQLite and PostgreSQL both take.
+PROGRESS_TABLES = (
+    "CREATE TABLE known (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
+    "added_at TIMESTAMP, PRIMARY KEY (profile, concept_id))",
+    "CREATE TABLE bookmarks (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
+    "added_at TIMESTAMP, PRIMARY KEY (profile, concept_id))",
+    "CREATE TABLE visits (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
+    "times INTEGER NOT NULL, first_at TIMESTAMP, last_at TIMESTAMP, "
+    "PRIMARY KEY (profile, concept_id))",
+)
+
 MIGRATIONS: tuple[migrations.Migration, ...] = (
     (1, "m001_progress", (
-        "CREATE TABLE known (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
-        "added_at TIMESTAMP, PRIMARY KEY (profile, concept_id))",
-        "CREATE TABLE bookmarks (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
-        "added_at TIMESTAMP, PRIMARY KEY (profile, concept_id))",
-        "CREATE TABLE visits (profile TEXT NOT NULL, concept_id TEXT NOT NULL, "
-        "times INTEGER NOT NULL, first_at TIMESTAMP, last_at TIMESTAMP, "
-        "PRIMARY KEY (profile, concept_id))",
+        *PROGRESS_TABLES,
         "CREATE TABLE imports (source TEXT PRIMARY KEY, rows INTEGER, "
         "imported_at TIMESTAMP DEFAULT current_timestamp)",
     )),
