@@ -97,6 +97,22 @@ def test_bm25_ranks_names_over_text_and_rare_over_common(store):
     assert keyword.bm25(cur, ["nosuchterm"]) == []
 
 
+def test_the_in_memory_typo_index_answers_as_the_sql_join_does(store):
+    """The searcher's TypoIndex and typo_corrections read the same keys: every one-edit and
+    two-edit misspelling of every name word, and a few words that match nothing."""
+    cur = store.cursor()
+    index = keyword.TypoIndex(cur)
+    names = sorted({t for (t,) in cur.execute(
+        "SELECT DISTINCT term FROM search_postings WHERE field IN ('name', 'alias')").fetchall()})
+    typed = [w[1:] + w[0] for w in names] + [w[:-1] for w in names] + [w[:2] + "x" + w[2:]
+                                                                        for w in names]
+    typed += ["zzzzzz", "qwertyuiop", "adam", "exp", "gradiant", "descnet"]
+    assert len(typed) > 40
+    for i in range(0, len(typed), 40):
+        batch = typed[i:i + 40]
+        assert index.corrections(batch) == keyword.typo_corrections(cur, batch), batch
+
+
 def test_typo_tolerance_on_names_and_aliases(store):
     cur = store.cursor()
     assert keyword.typo_corrections(cur, ["adma"]) == {"adma": ["adam"]}

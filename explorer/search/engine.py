@@ -134,9 +134,9 @@ class Searcher:
                 LEFT JOIN decisions d ON d.id = l.decision_id
                 GROUP BY c.id, c.summary, c.symptoms""").fetchall()}
         try:
-            self._vocab = {t for (t,) in cur.execute("SELECT term FROM search_terms").fetchall()}
+            self._typos: keyword.TypoIndex | None = keyword.TypoIndex(cur)
         except duckdb.Error:  # built before the keyword index existed; search() says so
-            self._vocab = set()
+            self._typos = None
         self._ids: list[str] = []
         self._matrix = np.zeros((0, 0), dtype=np.float32)
         self._embedder: Embedder | None = None
@@ -272,8 +272,9 @@ class Searcher:
                    if ready and self._ids else None)
         try:
             lists["keyword"] = [h.id for h in keyword.bm25(cur, terms, limit=LIST_DEPTH)]
-            if any(len(t) >= 4 and t not in self._vocab for t in terms):
-                fixes = keyword.typo_corrections(cur, terms)
+            if self._typos is None:
+                raise duckdb.CatalogException("the typo keys are missing")
+            if fixes := self._typos.corrections(terms):
                 lists["typo"] = [h.id for h in keyword.typo_search(cur, terms, limit=LIST_DEPTH,
                                                                    fixes=fixes)]
         except duckdb.Error as exc:  # an index from an older build: say so, do not crash
